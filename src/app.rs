@@ -1,0 +1,161 @@
+//! The HTML shell, the router, and the signed-in layout: the left navigation
+//! with the workgroup selector at its top.
+
+use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
+use crate::error::AppError;
+use crate::ui::{LoadError, Tabs};
+use crate::workgroups::{pages::{WorkgroupSelector, WorkgroupsTab}, CreateWorkgroup, RenameWorkgroup, SwitchWorkgroup};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
+use leptos_router::path;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::server::http::provide_request_nonce();
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tandem.css"/>
+        <Title text="Tandem"/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/signup") view=SignupPage/>
+                <ParentRoute path=path!("") view=SignedIn>
+                    <Route path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                    <ParentRoute path=path!("settings") view=SettingsPage>
+                        <Route path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                        <Route path=path!("workgroups") view=WorkgroupsTab/>
+                    </ParentRoute>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The actions whose effects every page of the signed-in app shows at once.
+#[derive(Clone, Copy)]
+pub struct AppSession {
+    pub switch: ServerAction<SwitchWorkgroup>,
+    pub create: ServerAction<CreateWorkgroup>,
+    pub rename: ServerAction<RenameWorkgroup>,
+    pub log_out: ServerAction<LogOut>,
+}
+
+pub fn use_app_session() -> AppSession {
+    expect_context::<AppSession>()
+}
+
+/// Everything behind sign-in. Changing workgroup (or its name) reloads the
+/// agent and re-renders the layout, so every page below refetches its data.
+#[component]
+fn SignedIn() -> impl IntoView {
+    let session = AppSession {
+        switch: ServerAction::new(),
+        create: ServerAction::new(),
+        rename: ServerAction::new(),
+        log_out: ServerAction::new(),
+    };
+    provide_context(session);
+    let me = Resource::new(
+        move || {
+            (
+                session.switch.version().get(),
+                session.create.version().get(),
+                session.rename.version().get(),
+            )
+        },
+        |_| get_me(),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(me)) => view! { <Layout me/> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthenticated) => view! { <Redirect path="/login"/> }.into_any(),
+                    Err(error) => view! { <main class="content"><LoadError error/></main> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Layout(me: Me) -> impl IntoView {
+    let session = use_app_session();
+    let workgroup_name = me.workgroup.name.clone();
+    view! {
+        <div class="app">
+            <aside class="sidebar">
+                <div class="brand">"Tandem"</div>
+                <WorkgroupSelector me=me.clone()/>
+                <nav class="nav" aria-label="Main">
+                    <A href="/settings/workgroups" attr:class="nav-link">"Settings"</A>
+                </nav>
+            </aside>
+            <div class="main">
+                <header class="topbar">
+                    <span class="current-workgroup" data-testid="current-workgroup">{workgroup_name}</span>
+                    <span class="spacer"></span>
+                    <span class="agent">
+                        {me.name.clone()} " · " {me.workgroup.role.label()}
+                    </span>
+                    <ActionForm action=session.log_out attr:class="inline">
+                        <button type="submit" class="link">"Log out"</button>
+                    </ActionForm>
+                </header>
+                <main class="content">
+                    <Outlet/>
+                </main>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn SettingsPage() -> impl IntoView {
+    view! {
+        <Title text="Settings · Tandem"/>
+        <h1>"Settings"</h1>
+        <Tabs tabs=vec![("/settings/workgroups", "Workgroups")]/>
+        <Outlet/>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found · Tandem"/>
+        <main class="auth">
+            <div class="auth-card">
+                <h1>"Page not found"</h1>
+                <p>"There is nothing at this address."</p>
+                <A href="/">"Go to Tandem"</A>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,66 @@
+//! The Sign up and Log in pages. Both work before the WASM arrives (plain
+//! form posts) and after (the same forms, submitted in place).
+
+use super::{LogIn, SignUp, MIN_PASSWORD};
+use crate::ui::{error_of, FieldError, FormError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+#[component]
+pub fn SignupPage() -> impl IntoView {
+    let action = ServerAction::<SignUp>::new();
+    let error = error_of(action);
+    view! {
+        <Title text="Sign up · Tandem"/>
+        <main class="auth">
+            <div class="auth-card">
+                <h1 class="brand">"Tandem"</h1>
+                <h2>"Create your account"</h2>
+                <p class="hint">"You get your own workgroup, with 3 free subscriptions for training."</p>
+                <ActionForm action=action>
+                    <label for="signup-name">"Name"</label>
+                    <input id="signup-name" name="name" type="text" autocomplete="name" required maxlength="100"/>
+                    <FieldError error field="name"/>
+                    <label for="signup-email">"Email"</label>
+                    <input id="signup-email" name="email" type="email" autocomplete="email" required/>
+                    <FieldError error field="email"/>
+                    <label for="signup-password">"Password"</label>
+                    <input id="signup-password" name="password" type="password" autocomplete="new-password"
+                        required minlength=MIN_PASSWORD.to_string()/>
+                    <p class="hint">{format!("At least {MIN_PASSWORD} characters.")}</p>
+                    <FieldError error field="password"/>
+                    <FormError error/>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Sign up"</button>
+                </ActionForm>
+                <p class="switch">"Already have an account? " <A href="/login">"Log in"</A></p>
+            </div>
+        </main>
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<LogIn>::new();
+    let error = error_of(action);
+    view! {
+        <Title text="Log in · Tandem"/>
+        <main class="auth">
+            <div class="auth-card">
+                <h1 class="brand">"Tandem"</h1>
+                <h2>"Log in"</h2>
+                <ActionForm action=action>
+                    <label for="login-email">"Email"</label>
+                    <input id="login-email" name="email" type="email" autocomplete="username" required/>
+                    <FieldError error field="email"/>
+                    <label for="login-password">"Password"</label>
+                    <input id="login-password" name="password" type="password" autocomplete="current-password" required/>
+                    <FieldError error field="password"/>
+                    <FormError error/>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Log in"</button>
+                </ActionForm>
+                <p class="switch">"New to Tandem? " <A href="/signup">"Sign up"</A></p>
+            </div>
+        </main>
+    }
+}

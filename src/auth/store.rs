@@ -1,0 +1,90 @@
+//! SQL for agents and sign-in throttling. Agents are global (not in a
+//! workgroup); everything they see inside one goes through memberships.
+
+use crate::server::db::Tx;
+use uuid::Uuid;
+
+/// Failed sign-ins allowed per email, and per address, in the window.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: String,
+}
+
+pub async fn insert_agent(tx: &mut Tx, name: &str, email: &str, password_hash: &str) -> Result<Uuid, sqlx::Error> {
+    let id = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO agents (id, name, email, password_hash) VALUES ($1, $2, $3, $4)",
+        id,
+        name,
+        email,
+        password_hash
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(id)
+}
+
+pub async fn credentials(tx: &mut Tx, email: &str) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as!(Credentials, "SELECT id, password_hash FROM agents WHERE lower(email) = lower($1)", email)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn agent_name(tx: &mut Tx, agent_id: Uuid) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT name FROM agents WHERE id = $1", agent_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn agent_profile(tx: &mut Tx, agent_id: Uuid) -> Result<Option<(String, String)>, sqlx::Error> {
+    let row = sqlx::query!("SELECT name, email FROM agents WHERE id = $1", agent_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(row.map(|r| (r.name, r.email)))
+}
+
+/// Whether sign-ins for this email or from this address are paused.
+pub async fn is_throttled(tx: &mut Tx, email: &str, address: &str) -> Result<bool, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT
+             (SELECT count(*) FROM login_failures
+               WHERE lower(email) = lower($1) AND failed_at > now() - make_interval(mins => $3::int)) AS "by_email!",
+             (SELECT count(*) FROM login_failures
+               WHERE address = $2 AND failed_at > now() - make_interval(mins => $3::int)) AS "by_address!""#,
+        email,
+        address,
+        FAILURE_WINDOW_MINUTES as i32
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(row.by_email >= MAX_FAILURES_PER_EMAIL || row.by_address >= MAX_FAILURES_PER_ADDRESS)
+}
+
+pub async fn record_failure(tx: &mut Tx, email: &str, address: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("INSERT INTO login_failures (email, address) VALUES ($1, $2)", email, address)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn clear_failures(tx: &mut Tx, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM login_failures WHERE lower(email) = lower($1)", email)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Housekeeping: forgets failures older than the window.
+pub async fn prune_failures(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM login_failures WHERE failed_at < now() - make_interval(mins => $1::int)",
+        FAILURE_WINDOW_MINUTES as i32
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}

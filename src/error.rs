@@ -1,0 +1,125 @@
+//! The one error type of Tandem, shared by the server and the browser.
+//!
+//! Every server function returns `Result<_, AppError>`. Whatever the server
+//! could not foresee becomes `Internal` with a reference the user can quote;
+//! the detail goes to the log, never to the page.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not found.")]
+    NotFound,
+    #[error("Please log in to continue.")]
+    Unauthenticated,
+    #[error("Your role in this workgroup does not allow that.")]
+    Forbidden,
+    /// Bad input: `field` names the form field the message belongs next to.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    /// Something failed on the server; the reference is in the log.
+    #[error("Something went wrong on our side. If it keeps happening, quote reference {0}.")]
+    Internal(String),
+    /// The request never reached the server, or its answer could not be read.
+    #[error("Tandem could not be reached. Check your connection and try again.")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation { field: field.to_string(), message: message.into() }
+    }
+
+    /// The message to show next to `field`, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+
+    /// The message to show for the form as a whole (anything not tied to a field).
+    pub fn general(&self) -> Option<String> {
+        match self {
+            AppError::Validation { .. } => None,
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(e) | ServerFnErrorErr::Deserialization(e) => AppError::Transport(e),
+            other => AppError::Internal(crate::error::log_internal(&other)),
+        }
+    }
+}
+
+/// Logs an unexpected failure and returns the reference shown to the user.
+pub fn log_internal(detail: &dyn std::fmt::Display) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        let reference = uuid::Uuid::new_v4().simple().to_string()[..12].to_string();
+        tracing::error!(reference = %reference, error = %detail, "internal error");
+        reference
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = detail;
+        "client".to_string()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        if let Some(db) = e.as_database_error() {
+            if db.code().as_deref() == Some(crate::server::db::MEMBERSHIP_LIMIT_SQLSTATE) {
+                return AppError::Conflict(crate::workgroups::MEMBERSHIP_LIMIT_MESSAGE.to_string());
+            }
+        }
+        if matches!(e, sqlx::Error::RowNotFound) {
+            return AppError::NotFound;
+        }
+        AppError::Internal(log_internal(&e))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(e: tower_sessions::session::Error) -> Self {
+        AppError::Internal(log_internal(&e))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_errors_stay_next_to_their_field() {
+        let e = AppError::validation("name", "Enter a name.");
+        assert_eq!(e.for_field("name").as_deref(), Some("Enter a name."));
+        assert_eq!(e.for_field("email"), None);
+        assert_eq!(e.general(), None);
+        assert!(AppError::Forbidden.general().is_some());
+    }
+
+    #[test]
+    fn round_trips_through_the_wire_encoding() {
+        let e = AppError::validation("email", "Enter an email address.");
+        let bytes = e.ser();
+        assert_eq!(AppError::de(bytes), e);
+    }
+}

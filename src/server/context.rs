@@ -1,0 +1,96 @@
+//! Authorization in one place: the session becomes (agent, workgroup, role),
+//! checked against the database on every call. Server functions start here.
+
+use crate::error::{AppError, AppResult};
+use crate::server::db::{self, Tenant, Tx};
+use crate::workgroups::{store as workgroups, Role};
+use leptos::prelude::*;
+use sqlx::PgPool;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+pub const AGENT_KEY: &str = "agent_id";
+pub const WORKGROUP_KEY: &str = "workgroup_id";
+
+/// What every request can reach: the app's pool and the configuration.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos_options: LeptosOptions,
+    pub config: crate::server::config::Config,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The signed-in agent acting in their current workgroup.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx {
+    pub agent_id: Uuid,
+    pub workgroup_id: Uuid,
+    pub role: Role,
+}
+
+impl Ctx {
+    /// Refuses unless the agent's role here is at least `needed`.
+    pub fn require(&self, needed: Role) -> AppResult<()> {
+        if self.role.at_least(needed) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn tenant(&self) -> Tenant {
+        Tenant { agent_id: Some(self.agent_id), workgroup_id: Some(self.workgroup_id) }
+    }
+
+    /// A transaction inside this agent's current workgroup.
+    pub async fn begin(&self, state: &AppState) -> AppResult<Tx> {
+        Ok(db::begin_for(&state.pool, self.tenant()).await?)
+    }
+}
+
+pub fn state() -> AppResult<AppState> {
+    use_context::<AppState>().ok_or_else(|| AppError::Internal(crate::error::log_internal(&"AppState missing from context")))
+}
+
+pub async fn session() -> AppResult<Session> {
+    leptos_axum::extract::<Session>().await.map_err(|e| AppError::Internal(crate::error::log_internal(&e)))
+}
+
+/// The signed-in agent's id, or Unauthenticated.
+pub async fn agent_id(session: &Session) -> AppResult<Uuid> {
+    session.get::<Uuid>(AGENT_KEY).await?.ok_or(AppError::Unauthenticated)
+}
+
+/// Turns the request's session into (agent, workgroup, role). The workgroup
+/// is the session's, never one named by the request. If the agent is no
+/// longer an active member there, the call is refused and the session moves
+/// to another of the agent's workgroups, so the next page shows that one.
+pub async fn authorize() -> AppResult<(AppState, Ctx)> {
+    let state = state()?;
+    let session = session().await?;
+    let agent_id = agent_id(&session).await?;
+    let workgroup_id = session.get::<Uuid>(WORKGROUP_KEY).await?.ok_or(AppError::Unauthenticated)?;
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
+    let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
+    match role {
+        Some(role) if role != Role::Inactive => {
+            tx.commit().await?;
+            Ok((state, Ctx { agent_id, workgroup_id, role }))
+        }
+        _ => {
+            let fallback = workgroups::list_for_agent(&mut tx, agent_id).await?;
+            tx.commit().await?;
+            match fallback.first() {
+                Some(other) => session.insert(WORKGROUP_KEY, other.id).await?,
+                None => session.flush().await?,
+            }
+            Err(AppError::Forbidden)
+        }
+    }
+}

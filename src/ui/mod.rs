@@ -1,0 +1,72 @@
+//! Small shared pieces of the pages: form messages, tabs, money.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+/// The error of an action's latest run, if it failed.
+pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// Whether an action's latest run succeeded.
+pub fn succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+}
+
+/// The message for one field, shown right under it.
+#[component]
+pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.for_field(field)).map(|message| {
+            view! { <p class="field-error" id=format!("{field}-error") role="alert">{message}</p> }
+        })
+    }
+}
+
+/// A message about the form as a whole (not tied to a field).
+#[component]
+pub fn FormError(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.general()).map(|message| {
+            view! { <p class="form-error" role="alert">{message}</p> }
+        })
+    }
+}
+
+/// A whole-page message for a failed load.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    view! { <div class="panel form-error" role="alert">{error.to_string()}</div> }
+}
+
+/// A row of tabs that are links; the current one is marked for screen readers too.
+#[component]
+pub fn Tabs(tabs: Vec<(&'static str, &'static str)>) -> impl IntoView {
+    let location = use_location();
+    view! {
+        <nav class="tabs" aria-label="Settings">
+            {tabs
+                .into_iter()
+                .map(|(href, label)| {
+                    let current = move || location.pathname.get().starts_with(href);
+                    view! {
+                        <A href=href attr:class=move || if current() { "tab current" } else { "tab" }>
+                            {label}
+                        </A>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
