@@ -1,0 +1,158 @@
+//! Shared set-up for the integration tests: a fresh database per test in the
+//! PostgreSQL server named by DATABASE_URL (`make test` starts one), migrated
+//! as the owner, queried as the app role, plus an HTTP client that drives the
+//! real router (sessions, server functions, layers).
+#![allow(dead_code)]
+
+use axum::body::Body;
+use http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use leptos::server_fn::ServerFn;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgPool};
+use tandem::error::AppError;
+use tandem::server::context::AppState;
+use tandem::server::db::{self, Tenant, Tx};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+pub struct TestDb {
+    pub owner: PgConnectOptions,
+    pub pool: PgPool,
+}
+
+pub async fn test_db() -> TestDb {
+    let url = std::env::var("DATABASE_URL").expect("DATABASE_URL must name a PostgreSQL server (make test sets it)");
+    let base = db::parse_url(&url).unwrap();
+    let name = format!("tandem_test_{}", Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect_with(&base.clone().database("postgres")).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await.unwrap();
+    admin.close().await.unwrap();
+    let owner = base.database(&name);
+    db::migrate(&owner).await.unwrap();
+    let pool = db::app_pool(&owner, 40).await.unwrap();
+    TestDb { owner, pool }
+}
+
+impl TestDb {
+    /// A direct connection as the owner, for arranging what the app cannot do.
+    pub async fn owner_conn(&self) -> sqlx::PgConnection {
+        sqlx::PgConnection::connect_with(&self.owner).await.unwrap()
+    }
+
+    pub async fn tx(&self, agent: Option<Uuid>, workgroup: Option<Uuid>) -> Tx {
+        db::begin_for(&self.pool, Tenant { agent_id: agent, workgroup_id: workgroup }).await.unwrap()
+    }
+
+    /// Adds an agent with their own workgroup, as sign-up does. Returns (agent, workgroup).
+    pub async fn agent(&self, name: &str) -> (Uuid, Uuid) {
+        let mut tx = self.tx(None, None).await;
+        let email = format!("{}.{}@example.com", name.to_lowercase().replace(' ', "."), Uuid::new_v4().simple());
+        let agent = tandem::auth::store::insert_agent(&mut tx, name, &email, "not-a-real-hash").await.unwrap();
+        db::set_agent(&mut tx, agent).await.unwrap();
+        let wg = tandem::workgroups::store::create(&mut tx, agent, name, name).await.unwrap();
+        tx.commit().await.unwrap();
+        (agent, wg)
+    }
+
+    /// Puts an existing agent into a workgroup with a role (what an accepted invitation will do).
+    pub async fn add_member(&self, workgroup: Uuid, agent: Uuid, role: &str) {
+        let mut conn = self.owner_conn().await;
+        sqlx::query("INSERT INTO memberships (workgroup_id, agent_id, role, display_name) VALUES ($1, $2, $3, 'Member')")
+            .bind(workgroup)
+            .bind(agent)
+            .bind(role)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+
+    pub fn router(&self) -> axum::Router {
+        let leptos_options = LeptosOptions::builder().output_name("tandem").site_root("target/site").build();
+        let config = tandem::server::config::Config {
+            database_url: None,
+            data_dir: "data".into(),
+            pg_bin: None,
+            pg_os_user: "postgres".into(),
+            secure_cookies: false,
+            log_format: "text".into(),
+        };
+        tandem::server::http::router(AppState { pool: self.pool.clone(), leptos_options, config })
+    }
+}
+
+/// A browser without JavaScript: keeps the session cookie between calls.
+pub struct Client {
+    router: axum::Router,
+    pub cookie: Option<String>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub set_cookie: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn error(&self) -> Option<AppError> {
+        if self.status.is_success() || self.status.is_redirection() {
+            None
+        } else {
+            Some(serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not an AppError: {} {}", self.status, self.body)))
+        }
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        assert!(self.status.is_success(), "{} {}", self.status, self.body);
+        serde_json::from_str(&self.body).unwrap()
+    }
+}
+
+impl Client {
+    pub fn new(router: axum::Router) -> Self {
+        Self { router, cookie: None }
+    }
+
+    /// Calls the server function `S` with form fields, as a plain form post would.
+    pub async fn call<S: ServerFn>(&mut self, fields: &[(&str, &str)]) -> Answer {
+        let body = serde_urlencoded::to_string(fields).unwrap();
+        let mut req = Request::post(S::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c.clone());
+        }
+        self.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let mut req = Request::get(path);
+        if let Some(c) = &self.cookie {
+            req = req.header(header::COOKIE, c.clone());
+        }
+        self.send(req.body(Body::empty()).unwrap()).await
+    }
+
+    async fn send(&mut self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        if let Some(sc) = &set_cookie {
+            let pair = sc.split(';').next().unwrap().to_string();
+            self.cookie = if sc.contains("Max-Age=0") || sc.contains("max-age=0") { None } else { Some(pair) };
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        Answer { status, set_cookie, body }
+    }
+
+    pub async fn sign_up(&mut self, name: &str, email: &str) -> Answer {
+        self.call::<tandem::auth::SignUp>(&[("name", name), ("email", email), ("password", PASSWORD)]).await
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub fn unique_email(prefix: &str) -> String {
+    format!("{prefix}.{}@example.com", Uuid::new_v4().simple())
+}
