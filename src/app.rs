@@ -8,7 +8,7 @@ use crate::workgroups::{pages::{WorkgroupSelector, WorkgroupsTab}, CreateWorkgro
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -37,15 +37,17 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/tandem.css"/>
         <Title text="Tandem"/>
+        // Pages render whole before they are sent (SsrMode::Async): they work
+        // without JavaScript, and a redirect is a real HTTP redirect.
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/login") view=LoginPage/>
-                <Route path=path!("/signup") view=SignupPage/>
-                <ParentRoute path=path!("") view=SignedIn>
-                    <Route path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
-                    <ParentRoute path=path!("settings") view=SettingsPage>
-                        <Route path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
-                        <Route path=path!("workgroups") view=WorkgroupsTab/>
+                <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage/>
+                <Route ssr=SsrMode::Async path=path!("/signup") view=SignupPage/>
+                <ParentRoute ssr=SsrMode::Async path=path!("") view=SignedIn>
+                    <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                    <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
+                        <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                        <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>

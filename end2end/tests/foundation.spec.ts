@@ -8,7 +8,7 @@ test("sign up, log out, log in, and a wrong password", async ({ page }, info) =>
 
   // Sign-up made the agent's own workgroup, named after them, with them as Administrator.
   await expect(page.getByTestId("current-workgroup")).toHaveText("Ada Lovelace");
-  await expect(page.getByLabel("Workgroup")).toHaveValue(/.+/);
+  await expect(page.getByLabel("Workgroup", { exact: true })).toHaveValue(/.+/);
   await expect(page.getByText("Administrator").first()).toBeVisible();
   await expect(page.locator(".facts").getByText("Free training subscriptions")).toBeVisible();
 
@@ -65,14 +65,14 @@ test("create, rename and switch workgroups", async ({ page }, info) => {
   await page.getByRole("button", { name: "Create workgroup" }).click();
   await expect(page.getByTestId("current-workgroup")).toHaveText("East Coast");
   await ready(page, info);
-  await expect(page.getByLabel("Workgroup name")).toHaveValue("East Coast");
+  await expect(page.getByLabel("Workgroup name", { exact: true })).toHaveValue("East Coast");
 
   // Rename it; the selector and the top bar follow.
-  await page.getByLabel("Workgroup name").fill("East Coast MSP");
-  await page.getByLabel("Workgroup name").press("Enter");
+  await page.getByLabel("Workgroup name", { exact: true }).fill("East Coast MSP");
+  await page.getByLabel("Workgroup name", { exact: true }).press("Enter");
   await expect(page.getByTestId("current-workgroup")).toHaveText("East Coast MSP");
   await ready(page, info);
-  await expect(page.getByLabel("Workgroup").locator("option", { hasText: "East Coast MSP" })).toHaveCount(1);
+  await expect(page.getByLabel("Workgroup", { exact: true }).locator("option", { hasText: "East Coast MSP" })).toHaveCount(1);
 
   // Default agent cost: bad input is explained next to the field and changes nothing.
   await page.getByLabel("Default agent cost per hour (USD)").fill("ninety");
@@ -81,14 +81,18 @@ test("create, rename and switch workgroups", async ({ page }, info) => {
   await ready(page, info);
   await page.getByLabel("Default agent cost per hour (USD)").fill("95.50");
   await page.getByRole("button", { name: "Save cost" }).click();
-  await expect(page.getByText("Cost saved.")).toBeVisible();
+  if (info.project.name === "hydrated") {
+    await expect(page.getByText("Cost saved.")).toBeVisible();
+  } else {
+    await expect(page.locator("#cost-error")).toHaveCount(0);
+  }
   await page.reload();
   await ready(page, info);
   await expect(page.getByLabel("Default agent cost per hour (USD)")).toHaveValue("95.50");
 
   // Switch back with the selector: the whole page changes, and stays after a reload.
   await switchTo(page, info, "Linus Ops");
-  await expect(page.getByLabel("Workgroup name")).toHaveValue("Linus Ops");
+  await expect(page.getByLabel("Workgroup name", { exact: true })).toHaveValue("Linus Ops");
   await expect(page.getByLabel("Default agent cost per hour (USD)")).toHaveValue("0.00");
   await page.reload();
   await expect(page.getByTestId("current-workgroup")).toHaveText("Linus Ops");

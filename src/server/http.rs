@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -51,6 +52,26 @@ async fn healthz(State(state): State<AppState>) -> Response {
                 .into_response()
         }
     }
+}
+
+/// Server functions answer every failure with 500; give the expected ones
+/// (bad input, no permission, not found...) their own 4xx status, so only
+/// real faults show up as server errors.
+async fn error_status(req: Request, next: Next) -> Response {
+    let is_server_fn = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_server_fn || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response(),
+    };
+    if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// A fresh script nonce for each response.
