@@ -69,7 +69,9 @@ BEGIN
     IF TG_OP = 'UPDATE' AND OLD.role <> 'inactive' THEN
         RETURN NEW;
     END IF;
-    PERFORM 1 FROM agents WHERE id = NEW.agent_id FOR UPDATE;
+    -- NO KEY UPDATE: serializes joins of one agent without conflicting with
+    -- the KEY SHARE locks that foreign keys to agents take.
+    PERFORM 1 FROM agents WHERE id = NEW.agent_id FOR NO KEY UPDATE;
     -- Count across workgroups: row-level security shows an agent's own
     -- memberships, so look as that agent for this one statement.
     PERFORM set_config('app.agent_id', NEW.agent_id::text, true);

@@ -1,6 +1,8 @@
 //! The HTML shell, the router, and the signed-in layout: the left navigation
 //! with the workgroup selector at its top.
 
+use crate::agents::pages::{AgentsPage, InvitationPage};
+use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
 use crate::error::AppError;
 use crate::ui::{LoadError, Tabs};
@@ -43,8 +45,11 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage/>
                 <Route ssr=SsrMode::Async path=path!("/signup") view=SignupPage/>
+                <Route ssr=SsrMode::Async path=path!("/invitations/:token") view=InvitationPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=SignedIn>
                     <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("agents") view=AgentsPage/>
+                    <Route ssr=SsrMode::Async path=path!("teams") view=TeamsPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
@@ -112,6 +117,8 @@ fn Layout(me: Me) -> impl IntoView {
                 <div class="brand">"Tandem"</div>
                 <WorkgroupSelector me=me.clone()/>
                 <nav class="nav" aria-label="Main">
+                    <A href="/teams" attr:class="nav-link">"Teams"</A>
+                    <A href="/agents" attr:class="nav-link">"Agents"</A>
                     <A href="/settings/workgroups" attr:class="nav-link">"Settings"</A>
                 </nav>
             </aside>

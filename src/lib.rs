@@ -1,9 +1,11 @@
 //! Tandem: service delivery and licensing for managed service providers.
 
+pub mod agents;
 pub mod app;
 pub mod auth;
 pub mod error;
 pub mod money;
+pub mod teams;
 pub mod ui;
 pub mod workgroups;
 

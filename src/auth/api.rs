@@ -42,7 +42,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
 /// Creates the agent and their own workgroup (named after them, with them as
 /// Administrator and 3 free training subscriptions), then signs them in.
 #[server]
-pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_up(name: String, email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = context::state()?;
     let session = context::session().await?;
     let name = parse_agent_name(&name)?;
@@ -64,12 +64,12 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 
     start_session(&session, agent_id, workgroup_id).await?;
     tracing::info!(%agent_id, "agent signed up");
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
 
 #[server]
-pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     const REFUSED: &str = "That email and password do not match an account.";
     let state = context::state()?;
     let session = context::session().await?;
@@ -111,7 +111,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
 
     start_session(&session, agent_id, workgroup.id).await?;
     tracing::info!(%agent_id, "agent signed in");
-    leptos_axum::redirect("/");
+    leptos_axum::redirect(&super::safe_next(next.as_deref()));
     Ok(())
 }
 

@@ -62,9 +62,25 @@ pub fn check_new_password(password: &str) -> AppResult<()> {
     }
 }
 
+/// Where to go after signing in: a path of this site, never another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next.map(str::trim) {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/invitations/abc")), "/invitations/abc");
+        for bad in [None, Some(""), Some("//evil.example"), Some("https://evil.example"), Some("/\\evil"), Some("evil")] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 
     #[test]
     fn emails() {

@@ -2,15 +2,20 @@
 //! form posts) and after (the same forms, submitted in place).
 
 use super::{LogIn, SignUp, MIN_PASSWORD};
-use crate::ui::{error_of, FieldError, FormError};
+use crate::ui::{error_of, urlencode, FieldError, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = error_of(action);
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
+    let email = query.with_untracked(|q| q.get("email").unwrap_or_default());
+    let login_href = if next.is_empty() { "/login".to_string() } else { format!("/login?next={}", urlencode(&next)) };
     view! {
         <Title text="Sign up · Tandem"/>
         <main class="auth">
@@ -23,7 +28,7 @@ pub fn SignupPage() -> impl IntoView {
                     <input id="signup-name" name="name" type="text" autocomplete="name" required maxlength="100"/>
                     <FieldError error field="name"/>
                     <label for="signup-email">"Email"</label>
-                    <input id="signup-email" name="email" type="email" autocomplete="email" required/>
+                    <input id="signup-email" name="email" type="email" autocomplete="email" required value=email/>
                     <FieldError error field="email"/>
                     <label for="signup-password">"Password"</label>
                     <input id="signup-password" name="password" type="password" autocomplete="new-password"
@@ -31,9 +36,10 @@ pub fn SignupPage() -> impl IntoView {
                     <p class="hint">{format!("At least {MIN_PASSWORD} characters.")}</p>
                     <FieldError error field="password"/>
                     <FormError error/>
+                    <input type="hidden" name="next" value=next/>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>"Sign up"</button>
                 </ActionForm>
-                <p class="switch">"Already have an account? " <A href="/login">"Log in"</A></p>
+                <p class="switch">"Already have an account? " <A href=login_href>"Log in"</A></p>
             </div>
         </main>
     }
@@ -43,6 +49,9 @@ pub fn SignupPage() -> impl IntoView {
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<LogIn>::new();
     let error = error_of(action);
+    let query = use_query_map();
+    let next = query.with_untracked(|q| q.get("next").unwrap_or_default());
+    let signup_href = if next.is_empty() { "/signup".to_string() } else { format!("/signup?next={}", urlencode(&next)) };
     view! {
         <Title text="Log in · Tandem"/>
         <main class="auth">
@@ -57,9 +66,10 @@ pub fn LoginPage() -> impl IntoView {
                     <input id="login-password" name="password" type="password" autocomplete="current-password" required/>
                     <FieldError error field="password"/>
                     <FormError error/>
+                    <input type="hidden" name="next" value=next/>
                     <button type="submit" class="primary" disabled=move || action.pending().get()>"Log in"</button>
                 </ActionForm>
-                <p class="switch">"New to Tandem? " <A href="/signup">"Sign up"</A></p>
+                <p class="switch">"New to Tandem? " <A href=signup_href>"Sign up"</A></p>
             </div>
         </main>
     }

@@ -16,6 +16,12 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `json` for one JSON object per log line, anything else for readable lines.
     pub log_format: String,
+    /// The address people reach Tandem at, for links in mail (`TANDEM_PUBLIC_URL`).
+    pub public_url: String,
+    /// Where mail goes (`TANDEM_SMTP_URL`, e.g. `smtp://localhost:25`); unset keeps it in the outbox.
+    pub smtp_url: Option<String>,
+    /// The sender of Tandem's mail (`TANDEM_MAIL_FROM`).
+    pub mail_from: String,
 }
 
 impl Config {
@@ -33,6 +39,11 @@ impl Config {
             pg_os_user: var("TANDEM_PG_USER").unwrap_or_else(|| "postgres".to_string()),
             secure_cookies,
             log_format: var("TANDEM_LOG_FORMAT").unwrap_or_else(|| "text".to_string()),
+            public_url: var("TANDEM_PUBLIC_URL").unwrap_or_else(|| {
+                format!("http://{}", var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string()))
+            }),
+            smtp_url: var("TANDEM_SMTP_URL"),
+            mail_from: var("TANDEM_MAIL_FROM").unwrap_or_else(|| "Tandem <tandem@localhost>".to_string()),
         })
     }
 }

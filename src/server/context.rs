@@ -68,9 +68,11 @@ pub async fn agent_id(session: &Session) -> AppResult<Uuid> {
 }
 
 /// Turns the request's session into (agent, workgroup, role). The workgroup
-/// is the session's, never one named by the request. If the agent is no
-/// longer an active member there, the call is refused and the session moves
-/// to another of the agent's workgroups, so the next page shows that one.
+/// is the session's, never one named by the request. An agent who is no
+/// longer an active member there is refused; the session keeps pointing at
+/// that workgroup, so a page left open keeps failing rather than acting in
+/// another workgroup. The next page load (`get_me`) moves them to one of
+/// their other workgroups.
 pub async fn authorize() -> AppResult<(AppState, Ctx)> {
     let state = state()?;
     let session = session().await?;
@@ -78,19 +80,9 @@ pub async fn authorize() -> AppResult<(AppState, Ctx)> {
     let workgroup_id = session.get::<Uuid>(WORKGROUP_KEY).await?.ok_or(AppError::Unauthenticated)?;
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
     let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
+    tx.commit().await?;
     match role {
-        Some(role) if role != Role::Inactive => {
-            tx.commit().await?;
-            Ok((state, Ctx { agent_id, workgroup_id, role }))
-        }
-        _ => {
-            let fallback = workgroups::list_for_agent(&mut tx, agent_id).await?;
-            tx.commit().await?;
-            match fallback.first() {
-                Some(other) => session.insert(WORKGROUP_KEY, other.id).await?,
-                None => session.flush().await?,
-            }
-            Err(AppError::Forbidden)
-        }
+        Some(role) if role != Role::Inactive => Ok((state, Ctx { agent_id, workgroup_id, role })),
+        _ => Err(AppError::Forbidden),
     }
 }

@@ -6,6 +6,7 @@ pub mod context;
 pub mod db;
 pub mod embedded;
 pub mod http;
+pub mod mail;
 pub mod session_store;
 
 use anyhow::Context as _;
@@ -135,6 +136,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     db::migrate(&owner).await?;
     let pool = db::app_pool(&owner, 32).await?;
 
+    if let Some(smtp) = &config.smtp_url {
+        mail::spawn_sender(pool.clone(), smtp.clone(), config.mail_from.clone());
+    }
     let state = AppState { pool: pool.clone(), leptos_options, config };
     spawn_housekeeping(pool.clone());
     let app = http::router(state);

@@ -23,6 +23,8 @@ pub struct TestDb {
 }
 
 pub async fn test_db() -> TestDb {
+    // Internal errors are logged with their reference: show them in failing tests.
+    let _ = tracing_subscriber::fmt().with_env_filter("warn,tandem=info").with_test_writer().try_init();
     let url = std::env::var("DATABASE_URL").expect("DATABASE_URL must name a PostgreSQL server (make test sets it)");
     let base = db::parse_url(&url).unwrap();
     let name = format!("tandem_test_{}", Uuid::new_v4().simple());
@@ -77,6 +79,9 @@ impl TestDb {
             pg_os_user: "postgres".into(),
             secure_cookies: false,
             log_format: "text".into(),
+            public_url: "http://tandem.test".into(),
+            smtp_url: None,
+            mail_from: "Tandem <tandem@localhost>".into(),
         };
         tandem::server::http::router(AppState { pool: self.pool.clone(), leptos_options, config })
     }
@@ -155,4 +160,62 @@ pub const PASSWORD: &str = "correct horse battery";
 
 pub fn unique_email(prefix: &str) -> String {
     format!("{prefix}.{}@example.com", Uuid::new_v4().simple())
+}
+
+/// A signed-up agent's browser and ids.
+pub struct Agent {
+    pub client: Client,
+    pub id: Uuid,
+    pub email: String,
+    pub own_workgroup: Uuid,
+}
+
+impl TestDb {
+    /// Signs up a new agent through the router.
+    pub async fn sign_up(&self, name: &str) -> Agent {
+        let mut client = Client::new(self.router());
+        let email = unique_email(&name.to_lowercase().replace(' ', "."));
+        let answer = client.sign_up(name, &email).await;
+        assert!(answer.error().is_none(), "{}", answer.body);
+        let me = client.call::<tandem::auth::GetMe>(&[]).await.json::<Option<tandem::auth::Me>>().unwrap();
+        Agent { client, id: me.agent_id, email, own_workgroup: me.workgroup.id }
+    }
+
+    /// Makes `agent` a member of `workgroup` with `role` and switches their session there.
+    pub async fn join_as(&self, agent: &mut Agent, workgroup: Uuid, role: &str) {
+        self.add_member(workgroup, agent.id, if role == "inactive" { "associate" } else { role }).await;
+        let switched = agent.client.call::<tandem::workgroups::SwitchWorkgroup>(&[("workgroup_id", &workgroup.to_string())]).await;
+        assert!(switched.error().is_none(), "{}", switched.body);
+        if role == "inactive" {
+            self.set_role(workgroup, agent.id, "inactive").await;
+        }
+    }
+
+    pub async fn set_role(&self, workgroup: Uuid, agent: Uuid, role: &str) {
+        let mut conn = self.owner_conn().await;
+        sqlx::query("UPDATE memberships SET role = $3 WHERE workgroup_id = $1 AND agent_id = $2")
+            .bind(workgroup)
+            .bind(agent)
+            .bind(role)
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+
+    pub async fn role_in(&self, workgroup: Uuid, agent: Uuid) -> Option<String> {
+        let mut conn = self.owner_conn().await;
+        sqlx::query_scalar("SELECT role FROM memberships WHERE workgroup_id = $1 AND agent_id = $2")
+            .bind(workgroup)
+            .bind(agent)
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap()
+    }
+}
+
+impl Client {
+    /// Another browser with the same session cookie.
+    pub fn same_session(&self) -> Client {
+        Client { router: self.router.clone(), cookie: self.cookie.clone() }
+    }
 }

@@ -1,0 +1,252 @@
+//! SQL for members and invitations.
+
+use super::{Invitation, InvitationStatus, Member};
+use crate::server::db::Tx;
+use crate::workgroups::Role;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+pub async fn members(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Member>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT m.agent_id, m.display_name, a.email, m.role, m.hourly_rate_cents, m.joined_at
+             FROM memberships m JOIN agents a ON a.id = m.agent_id
+            WHERE m.workgroup_id = $1
+            ORDER BY m.role = 'inactive', lower(m.display_name), a.email"#,
+        workgroup_id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Member {
+                agent_id: r.agent_id,
+                name: r.display_name,
+                email: r.email,
+                role: Role::parse(&r.role)?,
+                hourly_rate_cents: r.hourly_rate_cents,
+                joined_at: r.joined_at,
+            })
+        })
+        .collect())
+}
+
+/// Locks the workgroup's memberships against concurrent role changes (so two
+/// Administrators cannot demote each other at once) and returns the member's role.
+pub async fn lock_member(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid) -> Result<Option<Role>, sqlx::Error> {
+    sqlx::query!("SELECT id FROM workgroups WHERE id = $1 FOR UPDATE", workgroup_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    crate::workgroups::store::role_of(tx, workgroup_id, agent_id).await
+}
+
+pub async fn count_administrators(tx: &mut Tx, workgroup_id: Uuid) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM memberships WHERE workgroup_id = $1 AND role = 'administrator'"#,
+        workgroup_id
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn update_member(
+    tx: &mut Tx,
+    workgroup_id: Uuid,
+    agent_id: Uuid,
+    role: Role,
+    hourly_rate_cents: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE memberships SET role = $3, hourly_rate_cents = $4 WHERE workgroup_id = $1 AND agent_id = $2",
+        workgroup_id,
+        agent_id,
+        role.as_str(),
+        hourly_rate_cents
+    )
+    .execute(&mut **tx)
+    .await?;
+    if role == Role::Inactive {
+        // An inactive agent works on nothing: out of every team here.
+        sqlx::query!("DELETE FROM team_members WHERE workgroup_id = $1 AND agent_id = $2", workgroup_id, agent_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(done.rows_affected() == 1)
+}
+
+/// Whether this email belongs to an active member of the workgroup.
+pub async fn is_active_member_email(tx: &mut Tx, workgroup_id: Uuid, email: &str) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM memberships m JOIN agents a ON a.id = m.agent_id
+                           WHERE m.workgroup_id = $1 AND lower(a.email) = lower($2) AND m.role <> 'inactive') AS "exists!""#,
+        workgroup_id,
+        email
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub struct NewInvitation<'a> {
+    pub workgroup_id: Uuid,
+    pub email: &'a str,
+    pub role: Role,
+    pub token: &'a str,
+    pub invited_by: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Records an invitation. An earlier open one for the same email that has
+/// expired is closed first; one still open makes this return false.
+pub async fn insert_invitation(tx: &mut Tx, new: NewInvitation<'_>) -> Result<bool, sqlx::Error> {
+    sqlx::query!(
+        "UPDATE invitations SET revoked_at = now()
+          WHERE workgroup_id = $1 AND lower(email) = lower($2) AND accepted_at IS NULL AND revoked_at IS NULL
+            AND expires_at <= now()",
+        new.workgroup_id,
+        new.email
+    )
+    .execute(&mut **tx)
+    .await?;
+    let inserted = sqlx::query!(
+        "INSERT INTO invitations (id, workgroup_id, email, role, token, invited_by, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (workgroup_id, lower(email)) WHERE accepted_at IS NULL AND revoked_at IS NULL DO NOTHING",
+        Uuid::new_v4(),
+        new.workgroup_id,
+        new.email,
+        new.role.as_str(),
+        new.token,
+        new.invited_by,
+        new.expires_at
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+fn status(accepted: bool, revoked: bool, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> InvitationStatus {
+    if accepted {
+        InvitationStatus::Accepted
+    } else if revoked {
+        InvitationStatus::Revoked
+    } else if expires_at <= now {
+        InvitationStatus::Expired
+    } else {
+        InvitationStatus::Pending
+    }
+}
+
+pub async fn invitations(tx: &mut Tx, workgroup_id: Uuid, base_url: &str) -> Result<Vec<Invitation>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT i.id, i.email, i.role, a.name AS invited_by, i.created_at, i.expires_at, i.token,
+                  i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
+             FROM invitations i JOIN agents a ON a.id = i.invited_by
+            WHERE i.workgroup_id = $1
+            ORDER BY i.created_at DESC
+            LIMIT 200"#,
+        workgroup_id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let status = status(r.accepted, r.revoked, r.expires_at, r.now);
+            Some(Invitation {
+                id: r.id,
+                email: r.email,
+                role: Role::parse(&r.role)?,
+                invited_by: r.invited_by,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+                status,
+                link: (status == InvitationStatus::Pending).then(|| invitation_link(base_url, &r.token)),
+            })
+        })
+        .collect())
+}
+
+pub fn invitation_link(base_url: &str, token: &str) -> String {
+    format!("{}/invitations/{token}", base_url.trim_end_matches('/'))
+}
+
+pub async fn revoke_invitation(tx: &mut Tx, workgroup_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE invitations SET revoked_at = now()
+          WHERE workgroup_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+        workgroup_id,
+        id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An invitation found by its token (the transaction may read just that one).
+pub struct ByToken {
+    pub id: Uuid,
+    pub workgroup_id: Uuid,
+    pub email: String,
+    pub role: Role,
+    pub invited_by: String,
+    pub expires_at: DateTime<Utc>,
+    pub status: InvitationStatus,
+}
+
+pub async fn by_token(tx: &mut Tx, token: &str) -> Result<Option<ByToken>, sqlx::Error> {
+    sqlx::query("SELECT set_config('app.invitation_token', $1, true)")
+        .bind(token)
+        .execute(&mut **tx)
+        .await?;
+    let row = sqlx::query!(
+        r#"SELECT i.id, i.workgroup_id, i.email, i.role, a.name AS invited_by, i.expires_at,
+                  i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
+             FROM invitations i JOIN agents a ON a.id = i.invited_by
+            WHERE i.token = $1"#,
+        token
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|r| {
+        Some(ByToken {
+            id: r.id,
+            workgroup_id: r.workgroup_id,
+            email: r.email,
+            role: Role::parse(&r.role)?,
+            invited_by: r.invited_by,
+            expires_at: r.expires_at,
+            status: status(r.accepted, r.revoked, r.expires_at, r.now),
+        })
+    }))
+}
+
+/// Marks the invitation used, once: false if it was accepted, revoked or
+/// expired in the meantime. The transaction must be in its workgroup.
+pub async fn mark_accepted(tx: &mut Tx, id: Uuid, agent_id: Uuid) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE invitations SET accepted_at = now(), accepted_by = $2
+          WHERE id = $1 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()",
+        id,
+        agent_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Adds the agent to the workgroup, or brings an inactive membership back,
+/// with the given role. False if already an active member.
+pub async fn join(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, display_name: &str, role: Role) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "INSERT INTO memberships (workgroup_id, agent_id, role, display_name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (workgroup_id, agent_id) DO UPDATE SET role = excluded.role, joined_at = now()
+           WHERE memberships.role = 'inactive'",
+        workgroup_id,
+        agent_id,
+        role.as_str(),
+        display_name
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,75 @@
+//! Teams: named sets of a workgroup's agents that take work either from a
+//! queue (members claim) or by load balancing (assigned at once).
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod store;
+
+pub use api::*;
+
+use crate::error::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TeamMode {
+    PullFromQueue,
+    LoadBalance,
+}
+
+impl TeamMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TeamMode::PullFromQueue => "pull_from_queue",
+            TeamMode::LoadBalance => "load_balance",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TeamMode::PullFromQueue => "Pull from queue",
+            TeamMode::LoadBalance => "Load balance",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TeamMode> {
+        [TeamMode::PullFromQueue, TeamMode::LoadBalance].into_iter().find(|m| m.as_str() == s.trim())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub agent_id: Uuid,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: Uuid,
+    pub name: String,
+    pub mode: TeamMode,
+    pub members: Vec<TeamMember>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamsOverview {
+    pub teams: Vec<Team>,
+    /// Active members of the workgroup, to add to teams.
+    pub agents: Vec<TeamMember>,
+    pub can_edit: bool,
+}
+
+pub fn parse_team_name(field: &str, input: &str) -> AppResult<String> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err(AppError::validation(field, "Enter a name for the team.")),
+        n if n > 80 => Err(AppError::validation(field, "Keep the name to 80 characters or fewer.")),
+        _ => Ok(name),
+    }
+}
+
+pub fn parse_mode(field: &str, input: &str) -> AppResult<TeamMode> {
+    TeamMode::parse(input).ok_or_else(|| AppError::validation(field, "Choose Pull from queue or Load balance."))
+}
