@@ -6,7 +6,7 @@ use super::{
     RevokeInvitation, UpdateMember,
 };
 use crate::money::Cents;
-use crate::ui::{error_of, urlencode, FieldError, FormError, LoadError};
+use crate::ui::{error_of, succeeded, urlencode, FieldError, FormError, LoadError};
 use crate::workgroups::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -48,6 +48,7 @@ fn Agents(
     let manages = overview.my_role.at_least(Role::Manager);
     let my_role = overview.my_role;
     let update_error = error_of(update);
+    let update_saved = succeeded(update);
     let default_rate = Cents(overview.default_cost_cents).plain();
     let rows = overview
         .members
@@ -73,6 +74,9 @@ fn Agents(
             <FieldError error=update_error field="role"/>
             <FieldError error=update_error field="rate"/>
             <FormError error=update_error/>
+            <Show when=move || update_saved.get()>
+                <p class="saved" role="status">"Saved."</p>
+            </Show>
             {manages.then(|| view! {
                 <p class="hint">"Change a role or a rate, then press Enter or Save. An empty rate uses the workgroup's default agent cost."</p>
             })}
