@@ -2,6 +2,8 @@
 //! with the workgroup selector at its top.
 
 use crate::agents::pages::{AgentsPage, InvitationPage};
+use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
+use crate::licenses::pages::LicensesTab;
 use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
 use crate::error::AppError;
@@ -53,6 +55,9 @@ pub fn App() -> impl IntoView {
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
+                        <Route ssr=SsrMode::Async path=path!("licenses") view=LicensesTab/>
+                        <Route ssr=SsrMode::Async path=path!("coupons") view=EnterCouponTab/>
+                        <Route ssr=SsrMode::Async path=path!("coupons/generate") view=GenerateCouponPage/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -146,7 +151,11 @@ fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · Tandem"/>
         <h1>"Settings"</h1>
-        <Tabs tabs=vec![("/settings/workgroups", "Workgroups")]/>
+        <Tabs tabs=vec![
+            ("/settings/workgroups", "Workgroups"),
+            ("/settings/licenses", "Licenses"),
+            ("/settings/coupons", "Enter Coupon"),
+        ]/>
         <Outlet/>
     }
 }

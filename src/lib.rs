@@ -3,7 +3,9 @@
 pub mod agents;
 pub mod app;
 pub mod auth;
+pub mod coupons;
 pub mod error;
+pub mod licenses;
 pub mod money;
 pub mod teams;
 pub mod ui;

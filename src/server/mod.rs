@@ -27,6 +27,11 @@ Commands:
   db start     Start the embedded cluster and leave it running; prints its URL.
   db stop      Stop the embedded cluster.
   db url       Print the embedded cluster's URL.
+  coupons create --type TYPE --count N --expires YYYY-MM-DD [--codes K] [--label TEXT]
+               Issue K distributor coupons (default 1) of N licenses each and
+               print their codes. TYPE is one of: user_migration_bundle,
+               mailbox_migration, document_migration,
+               personal_archive_migration, public_folder_migration.
   help         Show this text.
 ";
 
@@ -47,6 +52,7 @@ pub async fn main() -> ExitCode {
         ["db", "start"] => db_start(config).await,
         ["db", "stop"] => embedded(&config).and_then(|pg| pg.stop()),
         ["db", "url"] => embedded(&config).map(|pg| println_out(&pg.url())),
+        ["coupons", "create", flags @ ..] => create_coupons(config, flags).await,
         ["help"] | ["--help"] | ["-h"] => {
             println_out(USAGE);
             Ok(())
@@ -113,8 +119,10 @@ async fn database(config: &Config) -> anyhow::Result<(PgConnectOptions, StopOnDr
         Some(url) => Ok((db::parse_url(url)?, StopOnDrop(None))),
         None => {
             let pg = embedded(config)?;
-            pg.start()?;
-            let guard = StopOnDrop(Some(pg.clone()));
+            // Stop on exit only what this process started: an operator
+            // command run beside a serving Tandem leaves its database up.
+            let started = pg.start()?;
+            let guard = StopOnDrop(started.then(|| pg.clone()));
             pg.ensure_database().await?;
             Ok((pg.connect_options(), guard))
         }
@@ -187,4 +195,66 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
+}
+
+/// `tandem coupons create`: distributor coupons, printed one code per line.
+async fn create_coupons(config: Config, flags: &[&str]) -> anyhow::Result<()> {
+    use anyhow::bail;
+    let mut license_type = None;
+    let mut count = None;
+    let mut expires = None;
+    let mut codes = 1u32;
+    let mut label = "Distributor coupon".to_string();
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--type" => license_type = Some(value.to_string()),
+            "--count" => count = Some(value.parse::<i32>().ok().filter(|n| *n > 0).context("--count must be a whole number above 0")?),
+            "--expires" => {
+                let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").context("--expires must be a date like 2027-12-31")?;
+                expires = Some(day.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc());
+            }
+            "--codes" => codes = value.parse().ok().filter(|n| (1..=1000).contains(n)).context("--codes must be 1 to 1000")?,
+            "--label" => label = value.to_string(),
+            other => bail!("unknown option {other}\n\n{USAGE}"),
+        }
+    }
+    let (Some(license_type), Some(count), Some(expires)) = (license_type, count, expires) else {
+        bail!("--type, --count and --expires are required\n\n{USAGE}");
+    };
+    if expires <= chrono::Utc::now() {
+        bail!("--expires must be in the future");
+    }
+    let (owner, _guard) = database(&config).await?;
+    db::migrate(&owner).await?;
+    let pool = db::app_pool(&owner, 2).await?;
+    let mut tx = db::begin_for(&pool, db::Tenant { agent_id: None, workgroup_id: None }).await?;
+    if !crate::licenses::store::type_exists(&mut tx, &license_type).await? {
+        bail!("unknown license type {license_type:?}\n\n{USAGE}");
+    }
+    sqlx::query("SELECT set_config('app.distributor', 'on', true)").execute(&mut *tx).await?;
+    let mut issued = vec![];
+    for _ in 0..codes {
+        let code = crate::coupons::CouponCode::generate();
+        let new = crate::coupons::store::NewCoupon {
+            code: &code,
+            label: &label,
+            license_type: &license_type,
+            count,
+            expires_at: expires,
+            source_workgroup_id: None,
+            source_pack_id: None,
+            notify_email: None,
+            created_by: None,
+        };
+        crate::coupons::store::insert(&mut tx, new).await?;
+        issued.push(code);
+    }
+    tx.commit().await?;
+    pool.close().await;
+    for code in issued {
+        println_out(code.as_str());
+    }
+    Ok(())
 }
