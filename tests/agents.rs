@@ -142,6 +142,14 @@ async fn roles_and_rates_follow_the_rules() {
     let overview: AgentsOverview = olivia.client.call::<ListAgents>(&[]).await.json();
     let asa = overview.members.iter().find(|m| m.agent_id == associate.id).unwrap();
     assert_eq!(asa.hourly_rate_cents, Some(6000));
+    // The name shown in this workgroup is the membership's own.
+    let asa_id = associate.id.to_string();
+    let renamed = olivia.client.call::<UpdateMember>(&[("agent_id", &asa_id), ("role", "manager"), ("rate", "60"), ("name", "  Asa  Smith ")]).await;
+    assert_eq!(renamed.error(), None);
+    let blank = olivia.client.call::<UpdateMember>(&[("agent_id", &asa_id), ("role", "manager"), ("rate", "60"), ("name", " ")]).await;
+    assert!(blank.error().unwrap().for_field("name").is_some());
+    let overview: AgentsOverview = olivia.client.call::<ListAgents>(&[]).await.json();
+    assert_eq!(overview.members.iter().find(|m| m.agent_id == associate.id).unwrap().name, "Asa Smith");
     // An Administrator promotes; then the first may step down.
     assert_eq!(update(manager.id, "administrator", "")(&mut olivia.client).await, None);
     assert_eq!(update(olivia.id, "manager", "95")(&mut olivia.client).await, None);

@@ -7,17 +7,11 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{may_change_role, parse_role, split_emails, store, InvitationStatus, INVITATION_DAYS, MAX_INVITES},
-    crate::server::context::{self, authorize, WORKGROUP_KEY},
+    crate::server::context::{self, authorize, parse_id, WORKGROUP_KEY},
     crate::server::db::{self, Tenant},
     crate::server::mail::{self, Mail},
     crate::workgroups::Role,
 };
-
-#[cfg(feature = "ssr")]
-fn parse_id(field: &str, input: &str) -> Result<uuid::Uuid, AppError> {
-    let _ = field;
-    input.trim().parse().map_err(|_| AppError::NotFound)
-}
 
 /// Every member of the current workgroup. Hourly rates and invitations are
 /// shown to Administrators and Managers only.
@@ -47,12 +41,14 @@ pub async fn list_agents() -> Result<AgentsOverview, AppError> {
     })
 }
 
-/// Changes a member's role and hourly rate (empty rate: the workgroup default).
+/// Changes a member's name in this workgroup, role and hourly rate (empty
+/// rate: the workgroup default). An absent name leaves it as it is.
 #[server]
-pub async fn update_member(agent_id: String, role: String, rate: String) -> Result<(), AppError> {
+pub async fn update_member(agent_id: String, role: String, rate: String, name: Option<String>) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let agent_id = parse_id("agent_id", &agent_id)?;
+    let agent_id = parse_id(&agent_id)?;
+    let name = name.as_deref().map(crate::auth::parse_agent_name).transpose()?;
     let role = parse_role("role", &role)?;
     let rate = match rate.trim() {
         "" => None,
@@ -66,7 +62,7 @@ pub async fn update_member(agent_id: String, role: String, rate: String) -> Resu
     if current == Role::Administrator && role != Role::Administrator && store::count_administrators(&mut tx, ctx.workgroup_id).await? <= 1 {
         return Err(AppError::validation("role", "A workgroup needs at least one Administrator: make someone else Administrator first."));
     }
-    store::update_member(&mut tx, ctx.workgroup_id, agent_id, role, rate).await?;
+    store::update_member(&mut tx, ctx.workgroup_id, agent_id, role, rate, name.as_deref()).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -129,7 +125,7 @@ pub async fn invite_agents(emails: String, role: String) -> Result<Vec<InviteOut
 pub async fn revoke_invitation(invitation_id: String) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let id = parse_id("invitation_id", &invitation_id)?;
+    let id = parse_id(&invitation_id)?;
     let mut tx = ctx.begin(&state).await?;
     if !store::revoke_invitation(&mut tx, ctx.workgroup_id, id).await? {
         return Err(AppError::NotFound);

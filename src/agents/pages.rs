@@ -6,7 +6,7 @@ use super::{
     RevokeInvitation, UpdateMember,
 };
 use crate::money::Cents;
-use crate::ui::{error_of, succeeded, urlencode, FieldError, FormError, LoadError};
+use crate::ui::{day, error_of, succeeded, urlencode, FieldError, FormError, LoadError};
 use crate::workgroups::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -71,6 +71,7 @@ fn Agents(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            <FieldError error=update_error field="name"/>
             <FieldError error=update_error field="role"/>
             <FieldError error=update_error field="rate"/>
             <FormError error=update_error/>
@@ -78,7 +79,7 @@ fn Agents(
                 <p class="saved" role="status">"Saved."</p>
             </Show>
             {manages.then(|| view! {
-                <p class="hint">"Change a role or a rate, then press Enter or Save. An empty rate uses the workgroup's default agent cost."</p>
+                <p class="hint">"Change a name (as shown in this workgroup), role or rate, then press Enter or Save. An empty rate uses the workgroup's default agent cost."</p>
             })}
         </section>
         {manages.then(|| view! { <InviteForm invite my_role/> <Invitations invitations=overview.invitations revoke/> })}
@@ -101,10 +102,14 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
     let role_locked = editable_roles.len() <= 1;
     view! {
         <tr data-testid=format!("member-{}", member.email)>
-            <td>{member.name.clone()}</td>
-            <td>{member.email.clone()}</td>
             {if manages {
                 view! {
+                    <td>
+                        <label class="sr-only" for=format!("{form_id}-name")>{format!("Name of {}", member.name)}</label>
+                        <input id=format!("{form_id}-name") name="name" form=form_id.clone() type="text" required maxlength="100"
+                            value=member.name.clone()/>
+                    </td>
+                    <td>{member.email.clone()}</td>
                     <td>
                         <label class="sr-only" for=format!("{form_id}-role")>{format!("Role of {}", member.name)}</label>
                         <select id=format!("{form_id}-role") name="role" form=form_id.clone() disabled=role_locked>
@@ -130,6 +135,8 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
                     .into_any()
             } else {
                 view! {
+                    <td>{member.name.clone()}</td>
+                    <td>{member.email.clone()}</td>
                     <td>{member.role.label()}</td>
                     <td>{shown_rate}</td>
                     <td>{status}</td>
@@ -213,7 +220,7 @@ fn Invitations(invitations: Vec<super::Invitation>, revoke: ServerAction<RevokeI
                                     <td>{i.email.clone()}</td>
                                     <td>{i.role.label()}</td>
                                     <td>{i.invited_by.clone()}</td>
-                                    <td>{i.expires_at.format("%b %-d, %Y").to_string()}</td>
+                                    <td>{day(i.expires_at)}</td>
                                     <td>{i.status.label()}</td>
                                     <td>{i.link.clone().map(|l| view! { <code class="invite-link">{l}</code> })}</td>
                                     <td>
@@ -283,7 +290,7 @@ pub fn InvitationPage() -> impl IntoView {
                                 view! {
                                     <h2>"You are invited"</h2>
                                     <p>{intro}</p>
-                                    <p class="hint">{format!("For {} · expires {}", v.email, v.expires_at.format("%b %-d, %Y"))}</p>
+                                    <p class="hint">{format!("For {} · expires {}", v.email, day(v.expires_at))}</p>
                                     {action}
                                 }.into_any()
                             }

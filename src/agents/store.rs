@@ -55,13 +55,16 @@ pub async fn update_member(
     agent_id: Uuid,
     role: Role,
     hourly_rate_cents: Option<i64>,
+    display_name: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
-        "UPDATE memberships SET role = $3, hourly_rate_cents = $4 WHERE workgroup_id = $1 AND agent_id = $2",
+        "UPDATE memberships SET role = $3, hourly_rate_cents = $4, display_name = coalesce($5, display_name)
+          WHERE workgroup_id = $1 AND agent_id = $2",
         workgroup_id,
         agent_id,
         role.as_str(),
-        hourly_rate_cents
+        hourly_rate_cents,
+        display_name
     )
     .execute(&mut **tx)
     .await?;

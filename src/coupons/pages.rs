@@ -1,15 +1,11 @@
 //! Settings → Enter Coupon (Check, then Apply) and Generate a coupon.
 
 use super::{check_coupons, list_coupons, ApplyCoupons, CodeOutcome, GenerateCoupon};
-use crate::ui::{error_of, FieldError, FormError, LoadError};
+use crate::ui::{day, error_of, FieldError, FormError, LoadError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
-
-fn day(d: chrono::DateTime<chrono::Utc>) -> String {
-    d.format("%b %-d, %Y").to_string()
-}
 
 /// Check is a GET form (the codes go in the address), so its answer shows
 /// with or without JavaScript; Apply is the POST that changes things.

@@ -3,7 +3,7 @@
 
 use super::{license_log, list_licenses, LicenseType, LogAction, Pack};
 use crate::money::Cents;
-use crate::ui::LoadError;
+use crate::ui::{day, LoadError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -26,10 +26,6 @@ pub fn LicensesTab() -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-fn day(d: chrono::DateTime<chrono::Utc>) -> String {
-    d.format("%b %-d, %Y").to_string()
 }
 
 #[component]

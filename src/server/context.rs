@@ -86,3 +86,9 @@ pub async fn authorize() -> AppResult<(AppState, Ctx)> {
         _ => Err(AppError::Forbidden),
     }
 }
+
+/// An id from a form. One that does not parse is, to the caller, an id that
+/// does not exist: the same answer as another workgroup's.
+pub fn parse_id(input: &str) -> AppResult<Uuid> {
+    input.trim().parse().map_err(|_| AppError::NotFound)
+}

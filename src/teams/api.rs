@@ -8,15 +8,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{parse_mode, parse_team_name, store},
-    crate::server::context::authorize,
+    crate::server::context::{authorize, parse_id},
     crate::workgroups::Role,
-    uuid::Uuid,
 };
-
-#[cfg(feature = "ssr")]
-fn id(input: &str) -> Result<Uuid, AppError> {
-    input.trim().parse().map_err(|_| AppError::NotFound)
-}
 
 #[cfg(feature = "ssr")]
 fn name_taken(e: sqlx::Error, field: &str) -> AppError {
@@ -55,7 +49,7 @@ pub async fn create_team(name: String, mode: String) -> Result<(), AppError> {
 pub async fn update_team(team_id: String, name: String, mode: String) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let team_id = id(&team_id)?;
+    let team_id = parse_id(&team_id)?;
     let name = parse_team_name("team_name", &name)?;
     let mode = parse_mode("team_mode", &mode)?;
     let mut tx = ctx.begin(&state).await?;
@@ -70,7 +64,7 @@ pub async fn update_team(team_id: String, name: String, mode: String) -> Result<
 pub async fn delete_team(team_id: String) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let team_id = id(&team_id)?;
+    let team_id = parse_id(&team_id)?;
     let mut tx = ctx.begin(&state).await?;
     if !store::delete(&mut tx, ctx.workgroup_id, team_id).await? {
         return Err(AppError::NotFound);
@@ -83,7 +77,7 @@ pub async fn delete_team(team_id: String) -> Result<(), AppError> {
 pub async fn add_team_member(team_id: String, agent_id: String) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let (team_id, agent_id) = (id(&team_id)?, id(&agent_id)?);
+    let (team_id, agent_id) = (parse_id(&team_id)?, parse_id(&agent_id)?);
     let mut tx = ctx.begin(&state).await?;
     if !store::add_member(&mut tx, ctx.workgroup_id, team_id, agent_id).await? {
         return Err(AppError::NotFound);
@@ -96,7 +90,7 @@ pub async fn add_team_member(team_id: String, agent_id: String) -> Result<(), Ap
 pub async fn remove_team_member(team_id: String, agent_id: String) -> Result<(), AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let (team_id, agent_id) = (id(&team_id)?, id(&agent_id)?);
+    let (team_id, agent_id) = (parse_id(&team_id)?, parse_id(&agent_id)?);
     let mut tx = ctx.begin(&state).await?;
     if !store::remove_member(&mut tx, ctx.workgroup_id, team_id, agent_id).await? {
         return Err(AppError::NotFound);

@@ -80,3 +80,8 @@ pub fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A date as pages show it: "Nov 25, 2026".
+pub fn day(d: chrono::DateTime<chrono::Utc>) -> String {
+    d.format("%b %-d, %Y").to_string()
+}

@@ -73,7 +73,7 @@ pub async fn switch_workgroup(workgroup_id: String) -> Result<(), AppError> {
     let state = context::state()?;
     let session = context::session().await?;
     let agent_id = context::agent_id(&session).await?;
-    let target: uuid::Uuid = workgroup_id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let target = context::parse_id(&workgroup_id)?;
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(target) }).await?;
     let role = store::role_of(&mut tx, target, agent_id).await?;
     tx.commit().await?;
