@@ -16,9 +16,9 @@ export function watchConsole(page: Page): string[] {
   const errors: string[] = [];
   page.on("console", (msg) => {
     const text = msg.text();
-    if (msg.type() === "error" && !/status of 4\d\d/.test(text)) errors.push(text);
+    if (msg.type() === "error" && !/status of 4\d\d/.test(text)) errors.push(`${page.url()}: ${text}`);
   });
-  page.on("pageerror", (err) => errors.push(String(err)));
+  page.on("pageerror", (err) => errors.push(`${page.url()}: ${err}`));
   return errors;
 }
 

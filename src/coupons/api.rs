@@ -43,7 +43,7 @@ async fn examine(tx: &mut Tx, ctx: &Ctx, input: &str) -> Result<Vec<(String, Opt
             Some(c) => match store::by_code(tx, c).await? {
                 None => Err("Unknown code. Check it with whoever gave it to you.".to_string()),
                 Some(f) if f.redeemed => Err("Already redeemed.".to_string()),
-                Some(f) if f.expired => Err(format!("Expired on {}.", f.expires_at.format("%b %-d, %Y"))),
+                Some(f) if f.expired => Err(format!("Expired on {}.", crate::ui::day(f.expires_at))),
                 Some(f) => Ok(CouponInfo { type_name: f.type_name, count: f.count, expires_at: f.expires_at }),
             },
         };
@@ -160,7 +160,7 @@ pub async fn generate_coupon(label: String, pack_id: String, count: String, emai
         let body = format!(
             "A coupon for {count} {type_name} licenses was generated for you.\n\nCode: {}\nExpires: {}\n\nRedeem it in Tandem under Settings → Enter Coupon.\n",
             code.as_str(),
-            pack.expires_at.format("%b %-d, %Y")
+            crate::ui::day(pack.expires_at)
         );
         crate::server::mail::enqueue(&mut tx, ctx.workgroup_id, crate::server::mail::Mail { to, subject: &format!("Tandem coupon: {label}"), body: &body })
             .await?;

@@ -3,15 +3,24 @@
 
 use super::{license_log, list_licenses, LicenseType, LogAction, Pack};
 use crate::money::Cents;
-use crate::ui::{day, LoadError};
+use crate::ui::{day, moment, LoadError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+/// Both resources are made here, at the top, not inside a Suspend: a
+/// resource first made while hydrating a Suspend does not always find the
+/// value the server sent, and the page then fails to hydrate.
 #[component]
 pub fn LicensesTab() -> impl IntoView {
     let overview = Resource::new(|| (), |_| list_licenses());
+    let query = use_query_map();
+    let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
+    let entries = Resource::new(
+        move || (param("type"), param("from"), param("to")),
+        |(t, f, to)| license_log(t, f, to),
+    );
     view! {
         <Title text="Licenses · Settings · Tandem"/>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -19,7 +28,7 @@ pub fn LicensesTab() -> impl IntoView {
                 match overview.await {
                     Ok(o) => view! {
                         <Packs packs=o.packs/>
-                        {o.manages.then(|| view! { <Prices types=o.types.clone()/> <SecurityLog types=o.types/> })}
+                        {o.manages.then(|| view! { <Prices types=o.types.clone()/> <SecurityLog types=o.types entries/> })}
                     }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
@@ -103,13 +112,9 @@ fn Prices(types: Vec<LicenseType>) -> impl IntoView {
 /// The filters are a GET form: they live in the address, work without
 /// JavaScript, and can be bookmarked.
 #[component]
-fn SecurityLog(types: Vec<LicenseType>) -> impl IntoView {
+fn SecurityLog(types: Vec<LicenseType>, entries: Resource<Result<Vec<super::LogEntry>, crate::error::AppError>>) -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let entries = Resource::new(
-        move || (param("type"), param("from"), param("to")),
-        |(t, f, to)| license_log(t, f, to),
-    );
     let selected = param("type");
     view! {
         <section class="panel" aria-labelledby="log-heading">
@@ -155,7 +160,7 @@ fn SecurityLog(types: Vec<LicenseType>) -> impl IntoView {
                                 <tbody>
                                     {rows.into_iter().map(|e| view! {
                                         <tr>
-                                            <td>{e.at.format("%Y-%m-%d %H:%M").to_string()}</td>
+                                            <td>{moment(e.at)}</td>
                                             <td>{e.type_name}</td>
                                             <td>{e.action.label()}</td>
                                             <td class="num">{signed(e.available_delta)}</td>

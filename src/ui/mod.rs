@@ -81,7 +81,29 @@ pub fn urlencode(s: &str) -> String {
         .collect()
 }
 
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+// Dates are formatted by hand: chrono's format strings would bring their
+// parser and tables into the browser bundle.
+
 /// A date as pages show it: "Nov 25, 2026".
 pub fn day(d: chrono::DateTime<chrono::Utc>) -> String {
-    d.format("%b %-d, %Y").to_string()
+    use chrono::Datelike;
+    format!("{} {}, {}", MONTHS[d.month0() as usize], d.day(), d.year())
+}
+
+/// A moment as the log shows it: "2026-11-25 14:05" (UTC).
+pub fn moment(d: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", d.year(), d.month(), d.day(), d.hour(), d.minute())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_read_like_dates() {
+        let d = chrono::DateTime::parse_from_rfc3339("2026-03-05T07:09:00Z").unwrap().to_utc();
+        assert_eq!(super::day(d), "Mar 5, 2026");
+        assert_eq!(super::moment(d), "2026-03-05 07:09");
+    }
 }

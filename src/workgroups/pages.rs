@@ -81,7 +81,7 @@ fn CurrentWorkgroup(settings: WorkgroupSettings, set_cost: ServerAction<SetDefau
     let cost_saved = succeeded(set_cost);
     let can_edit = settings.role.at_least(Role::Manager);
     let cost = Money { cents: Cents(settings.default_cost_cents), currency: settings.currency.clone() };
-    let since = settings.created_at.format("%B %-d, %Y").to_string();
+    let since = crate::ui::day(settings.created_at);
     view! {
         <section class="panel" aria-labelledby="current-heading">
             <h2 id="current-heading">"Current workgroup"</h2>
