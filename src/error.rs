@@ -103,6 +103,23 @@ impl From<tower_sessions::session::Error> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status a server function's failure is answered with.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode as S;
+        match self {
+            AppError::NotFound => S::NOT_FOUND,
+            AppError::Unauthenticated => S::UNAUTHORIZED,
+            AppError::Forbidden => S::FORBIDDEN,
+            AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => S::CONFLICT,
+            AppError::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
+            AppError::Internal(_) | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,22 +138,5 @@ mod tests {
         let e = AppError::validation("email", "Enter an email address.");
         let bytes = e.ser();
         assert_eq!(AppError::de(bytes), e);
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl AppError {
-    /// The HTTP status a server function's failure is answered with.
-    pub fn status(&self) -> http::StatusCode {
-        use http::StatusCode as S;
-        match self {
-            AppError::NotFound => S::NOT_FOUND,
-            AppError::Unauthenticated => S::UNAUTHORIZED,
-            AppError::Forbidden => S::FORBIDDEN,
-            AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
-            AppError::Conflict(_) => S::CONFLICT,
-            AppError::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
-            AppError::Internal(_) | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
-        }
     }
 }

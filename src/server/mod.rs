@@ -39,7 +39,8 @@ pub async fn main() -> ExitCode {
     let config = match Config::from_env() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("tandem: {e:#}");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "tandem: {e:#}");
             return ExitCode::FAILURE;
         }
     };
