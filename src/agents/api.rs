@@ -63,6 +63,10 @@ pub async fn update_member(agent_id: String, role: String, rate: String, name: O
         return Err(AppError::validation("role", "A workgroup needs at least one Administrator: make someone else Administrator first."));
     }
     store::update_member(&mut tx, ctx.workgroup_id, agent_id, role, rate, name.as_deref()).await?;
+    if role == Role::Inactive && current != Role::Inactive {
+        // Their unfinished tasks go back to unassigned (or their team's queue).
+        crate::delivery::store::release_agent(&mut tx, ctx.workgroup_id, agent_id, ctx.agent_id).await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/api/live", get(crate::delivery::live::events))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

@@ -150,12 +150,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let state = AppState { pool: pool.clone(), leptos_options, config };
     spawn_housekeeping(pool.clone());
+    crate::delivery::live::spawn_listener(pool.clone());
+    spawn_reminders(pool.clone());
     let app = http::router(state);
 
     let listener = tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("binding {addr}"))?;
     tracing::info!(%addr, ready_in_ms = started.elapsed().as_millis() as u64, "Tandem is serving on http://{addr}");
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async {
+            shutdown_signal().await;
+            crate::delivery::live::close();
+        })
         .await?;
     tracing::info!("shutting down");
     pool.close().await;
@@ -175,6 +180,22 @@ fn spawn_housekeeping(pool: sqlx::PgPool) {
             }
             if let Err(e) = crate::auth::store::prune_failures(&pool).await {
                 tracing::warn!(error = %e, "could not prune sign-in failures");
+            }
+        }
+    });
+}
+
+/// Queues the daily reminders of tasks due tomorrow and overdue: checked
+/// every hour, sent once a day per agent and workgroup.
+fn spawn_reminders(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match crate::delivery::reminders::queue(&pool, chrono::Utc::now().date_naive()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(mails = n, "queued task reminders"),
+                Err(e) => tracing::warn!(error = %e, "could not queue task reminders"),
             }
         }
     });

@@ -1,0 +1,149 @@
+//! Live updates: when a workgroup's tasks change, open My Tasks and Delivery
+//! Center pages of that workgroup refetch.
+//!
+//! The database announces changes (a trigger calls `pg_notify` on commit),
+//! so every app process behind a load balancer hears every change. Each
+//! process keeps one listening connection and fans the workgroup ids out to
+//! its browsers over server-sent events that carry no data but "changed".
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+pub use server::{close, events, spawn_listener};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use crate::server::context::{AppState, AGENT_KEY, WORKGROUP_KEY};
+    use crate::server::db::{self, Tenant};
+    use crate::workgroups::{store as workgroups, Role};
+    use axum::extract::State;
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use axum::response::{IntoResponse, Response};
+    use http::StatusCode;
+    use std::sync::OnceLock;
+    use std::time::Duration;
+    use tokio::sync::{broadcast, watch};
+    use tower_sessions::Session;
+    use uuid::Uuid;
+
+    struct Hub {
+        changes: broadcast::Sender<Uuid>,
+        closing: watch::Sender<bool>,
+    }
+
+    fn hub() -> &'static Hub {
+        static HUB: OnceLock<Hub> = OnceLock::new();
+        HUB.get_or_init(|| Hub { changes: broadcast::channel(1024).0, closing: watch::channel(false).0 })
+    }
+
+    /// Listens for `tandem_tasks` notifications, reconnecting after failures.
+    pub fn spawn_listener(pool: sqlx::PgPool) {
+        tokio::spawn(async move {
+            loop {
+                match sqlx::postgres::PgListener::connect_with(&pool).await {
+                    Ok(mut listener) => {
+                        if let Err(e) = listener.listen("tandem_tasks").await {
+                            tracing::warn!(error = %e, "live updates: LISTEN failed");
+                        } else {
+                            loop {
+                                match listener.recv().await {
+                                    Ok(n) => {
+                                        if let Ok(id) = n.payload().parse::<Uuid>() {
+                                            let _ = hub().changes.send(id);
+                                        }
+                                    }
+                                    Err(e) => {
+                                        tracing::warn!(error = %e, "live updates: listener lost its connection");
+                                        break;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "live updates: cannot connect to listen"),
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        });
+    }
+
+    /// Ends every open event stream, so a graceful shutdown does not wait on them.
+    pub fn close() {
+        let _ = hub().closing.send(true);
+    }
+
+    /// GET /api/live: a stream of "tasks" events for the session's workgroup.
+    pub async fn events(State(state): State<AppState>, session: Session) -> Response {
+        let ids = async {
+            let agent = session.get::<Uuid>(AGENT_KEY).await.ok()??;
+            let workgroup = session.get::<Uuid>(WORKGROUP_KEY).await.ok()??;
+            Some((agent, workgroup))
+        }
+        .await;
+        let Some((agent_id, workgroup_id)) = ids else { return StatusCode::UNAUTHORIZED.into_response() };
+        let role = async {
+            let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
+            let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(role)
+        }
+        .await;
+        match role {
+            Ok(Some(role)) if role.at_least(Role::Associate) => {}
+            Ok(_) => return StatusCode::FORBIDDEN.into_response(),
+            Err(e) => {
+                tracing::warn!(error = %e, "live updates: cannot check the session");
+                return StatusCode::SERVICE_UNAVAILABLE.into_response();
+            }
+        }
+        let changes = hub().changes.subscribe();
+        let closing = hub().closing.subscribe();
+        let stream = futures::stream::unfold((changes, closing), move |(mut changes, mut closing)| async move {
+            loop {
+                if *closing.borrow() {
+                    return None;
+                }
+                let changed = tokio::select! {
+                    received = changes.recv() => match received {
+                        Ok(id) => id == workgroup_id,
+                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => return None,
+                    },
+                    _ = closing.changed() => return None,
+                };
+                if changed {
+                    // Many changes at once (a service of many tasks) make one event.
+                    tokio::time::sleep(Duration::from_millis(150)).await;
+                    while changes.try_recv().is_ok() {}
+                    let event = Event::default().event("tasks").data("changed");
+                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing)));
+                }
+            }
+        });
+        let mut res = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))).into_response();
+        res.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-cache"));
+        res
+    }
+}
+
+/// A counter that goes up whenever the workgroup's tasks change elsewhere;
+/// resources that read it refetch. Without JavaScript it never moves.
+pub fn use_task_changes() -> ReadSignal<u64> {
+    let (version, set_version) = signal(0u64);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |opened: Option<bool>| {
+        if opened.is_some() {
+            return true;
+        }
+        use wasm_bindgen::prelude::*;
+        let Ok(source) = web_sys::EventSource::new("/api/live") else { return true };
+        let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| set_version.update(|v| *v += 1));
+        let _ = source.add_event_listener_with_callback("tasks", on_change.as_ref().unchecked_ref());
+        let held = send_wrapper::SendWrapper::new((source, on_change));
+        on_cleanup(move || held.0.close());
+        true
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_version;
+    version
+}
