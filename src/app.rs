@@ -3,6 +3,8 @@
 
 use crate::agents::pages::{AgentsPage, InvitationPage};
 use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
+use crate::delivery::pages::{DeliveryCenterPage, MyTasksPage, NewServicePage, ServicePage};
+use crate::runbooks::pages::{RunbookPage, RunbooksPage};
 use crate::licenses::pages::LicensesTab;
 use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
@@ -49,7 +51,13 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/signup") view=SignupPage/>
                 <Route ssr=SsrMode::Async path=path!("/invitations/:token") view=InvitationPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=SignedIn>
-                    <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/my-tasks"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("delivery") view=DeliveryCenterPage/>
+                    <Route ssr=SsrMode::Async path=path!("services/new") view=NewServicePage/>
+                    <Route ssr=SsrMode::Async path=path!("services/:id") view=ServicePage/>
+                    <Route ssr=SsrMode::Async path=path!("my-tasks") view=MyTasksPage/>
+                    <Route ssr=SsrMode::Async path=path!("runbooks") view=RunbooksPage/>
+                    <Route ssr=SsrMode::Async path=path!("runbooks/:id") view=RunbookPage/>
                     <Route ssr=SsrMode::Async path=path!("agents") view=AgentsPage/>
                     <Route ssr=SsrMode::Async path=path!("teams") view=TeamsPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
@@ -122,6 +130,9 @@ fn Layout(me: Me) -> impl IntoView {
                 <div class="brand">"Tandem"</div>
                 <WorkgroupSelector me=me.clone()/>
                 <nav class="nav" aria-label="Main">
+                    <A href="/delivery" attr:class="nav-link">"Delivery Center"</A>
+                    <A href="/my-tasks" attr:class="nav-link">"My Tasks"</A>
+                    <A href="/runbooks" attr:class="nav-link">"Runbooks"</A>
                     <A href="/teams" attr:class="nav-link">"Teams"</A>
                     <A href="/agents" attr:class="nav-link">"Agents"</A>
                     <A href="/settings/workgroups" attr:class="nav-link">"Settings"</A>

@@ -489,7 +489,7 @@ pub async fn my_tasks(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, page: i64
     .await?;
     let rows = task_query!(
         "t.agent_id = $2 AND (t.status <> 'completed' OR t.with_errors)
-         ORDER BY t.status = 'completed', t.due_on, t.id LIMIT $3 OFFSET $4",
+         ORDER BY t.status = 'completed', t.due_on, s.created_at, t.position, t.id LIMIT $3 OFFSET $4",
         workgroup_id,
         agent_id,
         PAGE_SIZE,
@@ -519,7 +519,7 @@ pub async fn queues(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, shows_cost:
     let mut queues = Vec::with_capacity(teams.len());
     for team in teams {
         let rows = task_query!(
-            "t.team_id = $2 AND t.agent_id IS NULL AND t.status = 'open' ORDER BY t.due_on, t.id LIMIT $3",
+            "t.team_id = $2 AND t.agent_id IS NULL AND t.status = 'open' ORDER BY t.due_on, s.created_at, t.position, t.id LIMIT $3",
             workgroup_id,
             team.id,
             PAGE_SIZE

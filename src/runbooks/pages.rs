@@ -59,7 +59,7 @@ pub fn RunbooksPage() -> impl IntoView {
                                         <th scope="col" class="num">"Tasks"</th>
                                         <th scope="col">"Estimated"</th>
                                         <th scope="col">"Licenses needed"</th>
-                                        <th scope="col"><span class="visually-hidden">"Assign"</span></th>
+                                        <th scope="col"><span class="sr-only">"Assign"</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>{rows}</tbody>
@@ -237,7 +237,7 @@ fn RunbookView(
                     <th scope="col">"Task"</th>
                     <th scope="col">"Estimated"</th>
                     <th scope="col">"License needed"</th>
-                    {editable.then(|| view! { <th scope="col"><span class="visually-hidden">"Change"</span></th> })}
+                    {editable.then(|| view! { <th scope="col"><span class="sr-only">"Change"</span></th> })}
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -71,6 +71,15 @@ pub fn Tabs(tabs: Vec<(&'static str, &'static str)>) -> impl IntoView {
     }
 }
 
+/// Submits a select's form as soon as its choice changes (with JavaScript;
+/// without it the form keeps its own submit button).
+pub fn submit_on_change(ev: leptos::ev::Event) {
+    let select = event_target::<web_sys::HtmlSelectElement>(&ev);
+    if let Some(form) = select.form() {
+        let _ = form.request_submit();
+    }
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(s: &str) -> String {
     s.bytes()

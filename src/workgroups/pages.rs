@@ -16,17 +16,11 @@ pub fn WorkgroupSelector(me: Me) -> impl IntoView {
     let session = use_app_session();
     let error = error_of(session.switch);
     let current = me.workgroup.id;
-    let on_change = move |ev: leptos::ev::Event| {
-        let select = event_target::<web_sys::HtmlSelectElement>(&ev);
-        if let Some(form) = select.form() {
-            let _ = form.request_submit();
-        }
-    };
     view! {
         <ActionForm action=session.switch attr:class="selector">
             <label for="workgroup-select">"Workgroup"</label>
             <div class="selector-row">
-                <select id="workgroup-select" name="workgroup_id" on:change=on_change>
+                <select id="workgroup-select" name="workgroup_id" on:change=crate::ui::submit_on_change>
                     {me
                         .workgroups
                         .into_iter()
