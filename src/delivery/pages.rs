@@ -171,11 +171,12 @@ fn ServiceLine(row: ServiceRow, shows_cost: bool) -> impl IntoView {
     let customer_href = format!("/delivery?customer={}", row.customer_id);
     let due_class = if row.overdue { "overdue" } else { "" };
     let due = date_label(row.due_on);
+    let runbook = (row.runbook_name != row.name).then(|| row.runbook_name.clone());
     view! {
         <tr>
             <td>
-                <A href=href>{row.name.clone()}</A>
-                {(row.runbook_name != row.name).then(|| view! { <div class="hint">{row.runbook_name.clone()}</div> })}
+                <A href=href>{row.name}</A>
+                {runbook.map(|r| view! { <div class="hint">{r}</div> })}
             </td>
             <td><A href=customer_href>{row.customer_name}</A></td>
             <td class=format!("nowrap {due_class}")>{due}{row.overdue.then(|| view! { <span class="sr-only">" (overdue)"</span> })}</td>
