@@ -114,7 +114,7 @@ async fn assign(c: &mut Client, runbook: &str, customer: Uuid, assignee: &str, u
 }
 
 async fn service(c: &mut Client, id: Uuid) -> ServiceDetail {
-    c.call::<GetService>(&[("service_id", &id.to_string())]).await.json()
+    c.call::<GetService>(&[("service_id", &id.to_string()), ("page", "")]).await.json()
 }
 
 async fn work(c: &mut Client, task: Uuid, step: &str) -> Option<AppError> {
@@ -548,7 +548,7 @@ async fn another_workgroup_s_ids_give_nothing() {
     let task = tasks[0].id.to_string();
     let m = &mut mallory.client;
 
-    assert_eq!(m.call::<GetService>(&[("service_id", &id.to_string())]).await.error(), Some(AppError::NotFound));
+    assert_eq!(m.call::<GetService>(&[("service_id", &id.to_string()), ("page", "")]).await.error(), Some(AppError::NotFound));
     assert_eq!(m.call::<ClaimTask>(&[("task_id", &task)]).await.error(), Some(AppError::NotFound));
     assert_eq!(work(m, tasks[0].id, "start").await, Some(AppError::NotFound));
     assert_eq!(m.call::<AssignTask>(&[("task_id", &task), ("assignee", "")]).await.error(), Some(AppError::NotFound));

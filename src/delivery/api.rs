@@ -239,17 +239,18 @@ pub async fn list_services(customer_id: String, status: String, sort: String, pa
 }
 
 #[server]
-pub async fn get_service(service_id: String) -> Result<ServiceDetail, AppError> {
+pub async fn get_service(service_id: String, #[server(default)] page: String) -> Result<ServiceDetail, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Associate)?;
     let id = parse_id(&service_id)?;
+    let page = parse_page(&page);
     let shows_cost = ctx.role.at_least(Role::Manager);
     let mut tx = ctx.begin(&state).await?;
     let service = store::service(&mut tx, ctx.workgroup_id, id, shows_cost).await?.ok_or(AppError::NotFound)?;
-    let tasks = store::service_tasks(&mut tx, ctx.workgroup_id, id, shows_cost).await?;
+    let tasks = store::service_tasks(&mut tx, ctx.workgroup_id, id, page, shows_cost).await?;
     let choices = store::assignee_choices(&mut tx, ctx.workgroup_id).await?;
     tx.commit().await?;
-    Ok(ServiceDetail { service, tasks, choices, me: ctx.agent_id, manages: ctx.role.at_least(Role::Manager) })
+    Ok(ServiceDetail { service, tasks, page, choices, me: ctx.agent_id, manages: ctx.role.at_least(Role::Manager) })
 }
 
 /// The signed-in agent's tasks and the queues of their pull-from-queue teams.

@@ -194,6 +194,7 @@ pub struct TaskRow {
     pub license_type: Option<String>,
     pub license_name: Option<String>,
     pub user_name: Option<String>,
+    pub team_id: Option<Uuid>,
     pub team_name: Option<String>,
     pub agent_id: Option<Uuid>,
     pub agent_name: Option<String>,
@@ -229,7 +230,9 @@ impl TaskRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceDetail {
     pub service: ServiceRow,
+    /// One page of the tasks (the service row has the total).
     pub tasks: Vec<TaskRow>,
+    pub page: i64,
     pub choices: AssigneeChoices,
     pub me: Uuid,
     pub manages: bool,

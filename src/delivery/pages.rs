@@ -238,11 +238,19 @@ fn TaskMessages(actions: TaskActions) -> impl IntoView {
 #[component]
 pub fn ServicePage() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let actions = TaskActions::new();
     let changes = use_task_changes();
     let detail = Resource::new(
-        move || (params.read().get("id").unwrap_or_default(), actions.versions(), changes.get()),
-        |(id, ..)| get_service(id),
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.with(|q| q.get("page").unwrap_or_default()),
+                actions.versions(),
+                changes.get(),
+            )
+        },
+        |(id, page, ..)| get_service(id, page),
     );
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -258,6 +266,7 @@ pub fn ServicePage() -> impl IntoView {
                             .map(|t| view! { <TaskLine task=t me manages choices=choices.clone() actions shows_cost show_service=false/> })
                             .collect_view();
                         let customer_href = format!("/delivery?customer={}", s.customer_id);
+                        let (page, total, base) = (d.page, i64::from(s.tasks_total), format!("/services/{}", s.id));
                         view! {
                             <Title text=format!("{} · Delivery Center · Tandem", s.name)/>
                             <p class="breadcrumb"><A href="/delivery">"Delivery Center"</A></p>
@@ -285,6 +294,7 @@ pub fn ServicePage() -> impl IntoView {
                                 </thead>
                                 <tbody>{rows}</tbody>
                             </table>
+                            <Pager base page total/>
                         }
                         .into_any()
                     }
@@ -373,9 +383,10 @@ fn TaskLine(
         }
     }
     let reassignable = !matches!(task.status, TaskStatus::InProgress | TaskStatus::Completed);
-    let current = match (task.agent_id, task.team_name.is_some()) {
+    let current = match (task.agent_id, task.team_id) {
         (Some(agent), _) => format!("agent:{agent}"),
-        _ => String::new(),
+        (None, Some(team)) => format!("team:{team}"),
+        (None, None) => String::new(),
     };
     let reassign = (reassignable && !show_service).then(|| {
         let (task_id, label) = (id.clone(), format!("Assign {title} to"));

@@ -402,6 +402,7 @@ struct TaskRecord {
     license_type: Option<String>,
     license_name: Option<String>,
     user_name: Option<String>,
+    team_id: Option<Uuid>,
     team_name: Option<String>,
     agent_id: Option<Uuid>,
     agent_name: Option<String>,
@@ -426,6 +427,7 @@ fn task_row(r: TaskRecord, today: NaiveDate, shows_cost: bool) -> TaskRow {
         license_type: r.license_type,
         license_name: r.license_name,
         user_name: r.user_name,
+        team_id: r.team_id,
         team_name: r.team_name,
         agent_id: r.agent_id,
         agent_name: r.agent_name,
@@ -446,7 +448,7 @@ macro_rules! task_query {
             TaskRecord,
             r#"SELECT t.id, t.service_id, s.name AS service_name, c.name AS customer_name, t.name, t.instructions,
                       t.estimated_minutes, t.license_type, lt.name AS "license_name?", u.name AS "user_name?",
-                      tm.name AS "team_name?", t.agent_id, a.display_name AS "agent_name?", t.status, t.with_errors,
+                      t.team_id, tm.name AS "team_name?", t.agent_id, a.display_name AS "agent_name?", t.status, t.with_errors,
                       t.retrying, t.due_on, t.worked_seconds,
                       coalesce(t.estimated_cost_cents,
                                (t.estimated_minutes * coalesce(a.hourly_rate_cents, w.default_cost_cents) + 30) / 60)::bigint AS "cost!"
@@ -464,10 +466,17 @@ macro_rules! task_query {
     };
 }
 
-pub async fn service_tasks(tx: &mut Tx, workgroup_id: Uuid, service_id: Uuid, shows_cost: bool) -> Result<Vec<TaskRow>, sqlx::Error> {
-    let rows = task_query!("t.service_id = $2 ORDER BY t.position, lower(u.name), t.id", workgroup_id, service_id)
-        .fetch_all(&mut **tx)
-        .await?;
+/// A page of a service's tasks, in runbook order (then by user).
+pub async fn service_tasks(tx: &mut Tx, workgroup_id: Uuid, service_id: Uuid, page: i64, shows_cost: bool) -> Result<Vec<TaskRow>, sqlx::Error> {
+    let rows = task_query!(
+        "t.service_id = $2 ORDER BY t.position, lower(u.name), t.id LIMIT $3 OFFSET $4",
+        workgroup_id,
+        service_id,
+        PAGE_SIZE,
+        (page - 1) * PAGE_SIZE
+    )
+    .fetch_all(&mut **tx)
+    .await?;
     let today = Utc::now().date_naive();
     Ok(rows.into_iter().map(|r| task_row(r, today, shows_cost)).collect())
 }
