@@ -1,31 +1,5 @@
-import { expect, Page, test, TestInfo } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { ready, signUp, uniqueEmail, watchConsole } from "./helpers";
-
-/** A distributor coupon, made with the operator command against the running server's database. */
-function distributorCoupon(count: number): string {
-  const out = execFileSync(
-    "../target/release/tandem",
-    ["coupons", "create", "--type", "mailbox_migration", "--count", String(count), "--expires", "2099-12-31"],
-    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-  );
-  return out.trim().split("\n").pop()!.trim();
-}
-
-async function checkAndApply(page: Page, info: TestInfo, code: string, expected: RegExp) {
-  await page.goto("/settings/coupons");
-  await ready(page, info);
-  await page.getByLabel("Coupon codes").fill(code);
-  await page.getByRole("button", { name: "Check" }).click();
-  await expect(page.getByTestId("coupon-outcomes")).toContainText(expected);
-  await ready(page, info);
-  await page.getByRole("button", { name: "Apply" }).click();
-  if (info.project.name === "hydrated") {
-    await expect(page.getByRole("heading", { name: "Applied" })).toBeVisible();
-  } else {
-    await expect(page).toHaveURL(/\/settings\/coupons/);
-  }
-}
+import { expect, test } from "@playwright/test";
+import { checkAndApply, distributorCoupon, ready, signUp, uniqueEmail, watchConsole } from "./helpers";
 
 test("generate a coupon in one workgroup and redeem it in another", async ({ browser }, info) => {
   const js = info.project.name === "hydrated";

@@ -1,4 +1,5 @@
-import { expect, Page, TestInfo } from "@playwright/test";
+import { Browser, expect, Page, TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 
 export const PASSWORD = "correct horse battery";
 
@@ -56,4 +57,58 @@ export async function switchTo(page: Page, info: TestInfo, name: string) {
   }
   await expect(page.getByTestId("current-workgroup")).toHaveText(name);
   await ready(page, info);
+}
+
+/** A distributor coupon, made with the operator command against the running server's database. */
+export function distributorCoupon(count: number): string {
+  const out = execFileSync(
+    "../target/release/tandem",
+    ["coupons", "create", "--type", "mailbox_migration", "--count", String(count), "--expires", "2099-12-31"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+  );
+  return out.trim().split("\n").pop()!.trim();
+}
+
+export async function checkAndApply(page: Page, info: TestInfo, code: string, expected: RegExp) {
+  await page.goto("/settings/coupons");
+  await ready(page, info);
+  await page.getByLabel("Coupon codes").fill(code);
+  await page.getByRole("button", { name: "Check" }).click();
+  await expect(page.getByTestId("coupon-outcomes")).toContainText(expected);
+  await ready(page, info);
+  await page.getByRole("button", { name: "Apply" }).click();
+  if (info.project.name === "hydrated") {
+    await expect(page.getByRole("heading", { name: "Applied" })).toBeVisible();
+  } else {
+    await expect(page).toHaveURL(/\/settings\/coupons/);
+  }
+}
+
+/**
+ * The owner invites a new person with a role; they sign up in a browser of
+ * their own and accept. Answers that person's page, inside the owner's workgroup.
+ */
+export async function inviteAndJoin(owner: Page, browser: Browser, info: TestInfo, name: string, role: string): Promise<Page> {
+  const email = uniqueEmail(name.split(" ")[0].toLowerCase(), info);
+  await owner.goto("/agents");
+  await ready(owner, info);
+  await owner.getByLabel("Emails").fill(email);
+  await owner.getByLabel("Role", { exact: true }).selectOption({ label: role });
+  await owner.getByRole("button", { name: "Invite" }).click();
+  const link = (await owner.getByTestId(`invitation-${email}`).locator("code.invite-link").textContent())!.trim();
+  const context = await browser.newContext({ javaScriptEnabled: info.project.name === "hydrated" });
+  const page = await context.newPage();
+  await page.goto(link);
+  await ready(page, info);
+  await page.getByRole("link", { name: "Sign up to accept" }).click();
+  await ready(page, info);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/invitations\//);
+  await ready(page, info);
+  await page.getByRole("button", { name: "Accept invitation" }).click();
+  await expect(page.locator(".topbar .agent")).toContainText(role);
+  await ready(page, info);
+  return page;
 }
