@@ -149,8 +149,9 @@ ALTER TABLE team_members ADD COLUMN last_assigned_at timestamptz;
 GRANT UPDATE (last_assigned_at) ON team_members TO tandem_app;
 -- Locking a team row while its members are picked needs an UPDATE right (held).
 
--- Keeps a service's counters and completion time in step with its tasks,
--- and tells listening app processes that the workgroup's tasks changed.
+-- Keeps a service's counters and completion time in step with its tasks.
+-- (App processes announce changes to each other with NOTIFY after commit,
+-- batched: a NOTIFY inside these transactions would serialize their commits.)
 CREATE FUNCTION tasks_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -168,11 +169,10 @@ BEGIN
              WHERE id = NEW.service_id AND workgroup_id = NEW.workgroup_id;
         END IF;
     END IF;
-    PERFORM pg_notify('tandem_tasks', NEW.workgroup_id::text);
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER tasks_changed AFTER INSERT OR UPDATE ON tasks
+CREATE TRIGGER tasks_changed AFTER UPDATE OF status ON tasks
 FOR EACH ROW EXECUTE FUNCTION tasks_changed();
 
 -- Reminder mails already queued: once a day per agent and workgroup.

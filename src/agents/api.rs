@@ -68,6 +68,9 @@ pub async fn update_member(agent_id: String, role: String, rate: String, name: O
         crate::delivery::store::release_agent(&mut tx, ctx.workgroup_id, agent_id, ctx.agent_id).await?;
     }
     tx.commit().await?;
+    if role == Role::Inactive {
+        crate::delivery::live::changed(ctx.workgroup_id);
+    }
     Ok(())
 }
 

@@ -211,6 +211,7 @@ pub async fn create_service(
         }
     }
     tx.commit().await?;
+    super::live::changed(ctx.workgroup_id);
     leptos_axum::redirect(&format!("/services/{service_id}"));
     Ok(service_id)
 }
@@ -276,6 +277,7 @@ pub async fn claim_task(task_id: String) -> Result<ClaimOutcome, AppError> {
     let mut tx = ctx.begin(&state).await?;
     if store::claim(&mut tx, ctx.workgroup_id, task_id, ctx.agent_id).await? {
         tx.commit().await?;
+        super::live::changed(ctx.workgroup_id);
         return Ok(ClaimOutcome::Claimed);
     }
     let refusal = store::claim_refusal(&mut tx, ctx.workgroup_id, task_id).await?;
@@ -302,6 +304,7 @@ pub async fn assign_task(task_id: String, assignee: String) -> Result<(), AppErr
     let assignee = checked_assignee(&mut tx, &ctx, "assignee", &assignee).await?;
     hand_out(&mut tx, &ctx, task.id, assignee).await?;
     tx.commit().await?;
+    super::live::changed(ctx.workgroup_id);
     Ok(())
 }
 
@@ -356,5 +359,6 @@ pub async fn work_task(task_id: String, step: String) -> Result<(), AppError> {
         _ => return Err(AppError::validation("step", "Choose Start, Complete, Fail, Stop or Retry errors.")),
     }
     tx.commit().await?;
+    super::live::changed(ctx.workgroup_id);
     Ok(())
 }

@@ -1,15 +1,18 @@
 //! Live updates: when a workgroup's tasks change, open My Tasks and Delivery
 //! Center pages of that workgroup refetch.
 //!
-//! The database announces changes (a trigger calls `pg_notify` on commit),
-//! so every app process behind a load balancer hears every change. Each
-//! process keeps one listening connection and fans the workgroup ids out to
-//! its browsers over server-sent events that carry no data but "changed".
+//! A change is announced after its transaction commits (`changed`): the ids
+//! are batched for a moment and sent as PostgreSQL notifications, so every
+//! app process behind a load balancer hears every change. (A NOTIFY inside
+//! the changing transaction would make concurrent claims commit one at a
+//! time.) Each process keeps one listening connection and fans the
+//! workgroup ids out to its browsers over server-sent events that carry no
+//! data but "changed".
 
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub use server::{close, events, spawn_listener};
+pub use server::{changed, close, events, spawn_listener};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -36,8 +39,47 @@ mod server {
         HUB.get_or_init(|| Hub { changes: broadcast::channel(1024).0, closing: watch::channel(false).0 })
     }
 
-    /// Listens for `tandem_tasks` notifications, reconnecting after failures.
+    /// Where `changed` drops workgroup ids for the announcer (set when serving).
+    static ANNOUNCE: OnceLock<tokio::sync::mpsc::Sender<Uuid>> = OnceLock::new();
+
+    /// Tells every app process that this workgroup's tasks changed. Call it
+    /// after the change committed. Never waits; a full queue drops the id
+    /// (the batch in flight already refreshes that page).
+    pub fn changed(workgroup_id: Uuid) {
+        if let Some(tx) = ANNOUNCE.get() {
+            let _ = tx.try_send(workgroup_id);
+        }
+    }
+
+    /// Sends the announced ids as notifications, each workgroup once per 100 ms.
+    fn spawn_announcer(pool: sqlx::PgPool) {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Uuid>(4096);
+        if ANNOUNCE.set(tx).is_err() {
+            return;
+        }
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let mut ids = std::collections::BTreeSet::from([first]);
+                while let Ok(id) = rx.try_recv() {
+                    ids.insert(id);
+                }
+                let ids: Vec<String> = ids.into_iter().map(|id| id.to_string()).collect();
+                if let Err(e) = sqlx::query("SELECT pg_notify('tandem_tasks', id) FROM unnest($1::text[]) AS id")
+                    .bind(&ids)
+                    .execute(&pool)
+                    .await
+                {
+                    tracing::warn!(error = %e, "live updates: could not announce changes");
+                }
+            }
+        });
+    }
+
+    /// Listens for `tandem_tasks` notifications, reconnecting after failures,
+    /// and starts the announcer of this process's own changes.
     pub fn spawn_listener(pool: sqlx::PgPool) {
+        spawn_announcer(pool.clone());
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect_with(&pool).await {

@@ -497,7 +497,7 @@ pub async fn my_tasks(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, page: i64
     .fetch_one(&mut **tx)
     .await?;
     let rows = task_query!(
-        "t.agent_id = $2 AND (t.status <> 'completed' OR t.with_errors)
+        "t.agent_id = $2 AND (t.status <> 'completed' OR (t.status = 'completed' AND t.with_errors))
          ORDER BY t.status = 'completed', t.due_on, s.created_at, t.position, t.id LIMIT $3 OFFSET $4",
         workgroup_id,
         agent_id,
