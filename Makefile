@@ -1,18 +1,24 @@
-# Tandem: `make run` starts it on http://127.0.0.1:3000, `make test` runs every test.
-# Both install what they need first (scripts/setup) and skip what is there.
+# Tandem: `make run` starts it on http://127.0.0.1:3000, `make test` runs every test,
+# `make bench` measures it (docs/PERFORMANCE.md).
+# All install what they need first (scripts/setup) and skip what is there.
 
 SHELL := /bin/bash
 export PATH := $(CURDIR)/tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 # Queries are checked against .sqlx/ at build time: no database needed to build.
 export SQLX_OFFLINE := true
 
-.PHONY: run test setup build lint prepare db-stop
+.PHONY: run test bench setup build lint prepare db-stop
 
 run: setup
 	cargo leptos serve --release
 
 test: setup
 	scripts/test
+
+# Seeds a large data set into a throwaway database, measures My Tasks and
+# claims with wrk on loopback, writes docs/PERFORMANCE.md (figures, never a failure).
+bench: setup
+	scripts/bench
 
 setup:
 	@scripts/setup
