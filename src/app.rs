@@ -3,6 +3,7 @@
 
 use crate::agents::pages::{AgentsPage, InvitationPage};
 use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
+use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::licenses::pages::LicensesTab;
 use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
@@ -52,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                     <Route ssr=SsrMode::Async path=path!("agents") view=AgentsPage/>
                     <Route ssr=SsrMode::Async path=path!("teams") view=TeamsPage/>
+                    <Route ssr=SsrMode::Async path=path!("customers") view=CustomersPage/>
+                    <Route ssr=SsrMode::Async path=path!("customers/:id") view=CustomerPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
@@ -123,6 +126,7 @@ fn Layout(me: Me) -> impl IntoView {
                 <WorkgroupSelector me=me.clone()/>
                 <nav class="nav" aria-label="Main">
                     <A href="/teams" attr:class="nav-link">"Teams"</A>
+                    <A href="/customers" attr:class="nav-link">"Customers"</A>
                     <A href="/agents" attr:class="nav-link">"Agents"</A>
                     <A href="/settings/workgroups" attr:class="nav-link">"Settings"</A>
                 </nav>
