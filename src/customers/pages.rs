@@ -16,13 +16,14 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// "Page 2 of 7" with links to the pages around it; `href` makes a page's address.
-pub(super) fn pager(page: u32, total: i64, noun: &'static str, href: impl Fn(u32) -> String) -> impl IntoView {
+pub(super) fn pager(page: u32, total: i64, nouns: (&'static str, &'static str), href: impl Fn(u32) -> String) -> impl IntoView {
+    let noun = if total == 1 { nouns.0 } else { nouns.1 };
     let pages = page_count(total);
     let page = page.clamp(1, pages);
     let previous = (page > 1).then(|| view! { <A href=href(page - 1) attr:rel="prev">"← Previous"</A> });
     let next = (page < pages).then(|| view! { <A href=href(page + 1) attr:rel="next">"Next →"</A> });
     view! {
-        <nav class="pager" aria-label=format!("Pages of {noun}")>
+        <nav class="pager" aria-label=format!("Pages of {}", nouns.1)>
             {previous}
             <span class="hint">{format!("Page {page} of {pages} · {total} {noun}")}</span>
             {next}
@@ -95,7 +96,7 @@ pub fn CustomersPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                                {pager(found.page, found.total, "customers", move |p| format!("/customers?q={}&page={p}", urlencode(&query)))}
+                                {pager(found.page, found.total, ("customer", "customers"), move |p| format!("/customers?q={}&page={p}", urlencode(&query)))}
                             }
                             .into_any()
                         }
@@ -175,6 +176,7 @@ pub(super) struct Drafts {
     pub user_name: RwSignal<String>,
     pub user_email: RwSignal<String>,
     pub csv: RwSignal<String>,
+    pub group_name: RwSignal<String>,
 }
 
 /// `/customers/:id`. Resources are made here, at the top, never inside a Suspend.
@@ -186,7 +188,7 @@ pub fn CustomerPage() -> impl IntoView {
     let uq = move || query.with(|m| m.get("uq").unwrap_or_default());
     let upage = move || query.with(|m| m.get("upage").and_then(|p| p.parse::<u32>().ok()).unwrap_or(1));
     let actions = CustomerActions::new();
-    let drafts = Drafts { user_name: RwSignal::new(String::new()), user_email: RwSignal::new(String::new()), csv: RwSignal::new(String::new()) };
+    let drafts = Drafts { user_name: RwSignal::new(String::new()), user_email: RwSignal::new(String::new()), csv: RwSignal::new(String::new()), group_name: RwSignal::new(String::new()) };
     Effect::new(move |_| {
         if matches!(actions.add_user.value().get(), Some(Ok(_))) {
             drafts.user_name.set(String::new());
@@ -196,6 +198,11 @@ pub fn CustomerPage() -> impl IntoView {
     Effect::new(move |_| {
         if matches!(actions.import.value().get(), Some(Ok(_))) {
             drafts.csv.set(String::new());
+        }
+    });
+    Effect::new(move |_| {
+        if matches!(actions.create_group.value().get(), Some(Ok(_))) {
+            drafts.group_name.set(String::new());
         }
     });
     let overview = Resource::new(move || (id(), uq(), upage(), actions.version()), |(id, q, p, _)| get_customer_overview(id, q, p));
@@ -232,7 +239,7 @@ fn Customer(
         <UsersPanel customer_id=customer_id.clone() user_count users groups=group_choices memberships actions/>
         <AddUserPanel customer_id=customer_id.clone() action=actions.add_user drafts/>
         <ImportPanel customer_id=customer_id.clone() action=actions.import drafts report/>
-        <GroupsPanel customer_id groups actions/>
+        <GroupsPanel customer_id groups actions drafts/>
     };
     view! {
         <Title text=format!("{name} · Customers · Tandem")/>

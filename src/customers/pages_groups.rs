@@ -2,13 +2,13 @@
 //! members (Remove), rename and delete. Users join a group from their row
 //! in the users list.
 
-use super::pages::CustomerActions;
+use super::pages::{CustomerActions, Drafts};
 use super::GroupView;
 use crate::ui::{error_of, FieldError, FormError};
 use leptos::prelude::*;
 
 #[component]
-pub(super) fn GroupsPanel(customer_id: String, groups: Vec<GroupView>, actions: CustomerActions) -> impl IntoView {
+pub(super) fn GroupsPanel(customer_id: String, groups: Vec<GroupView>, actions: CustomerActions, drafts: Drafts) -> impl IntoView {
     let create_error = error_of(actions.create_group);
     let list_error = actions.list_error();
     let cards = if groups.is_empty() {
@@ -27,7 +27,9 @@ pub(super) fn GroupsPanel(customer_id: String, groups: Vec<GroupView>, actions: 
                 <input type="hidden" name="customer_id" value=customer_id.clone()/>
                 <label for="group-name">"New group"</label>
                 <div class="row">
-                    <input id="group-name" name="name" type="text" required maxlength="120" placeholder="New hires, March"/>
+                    <input id="group-name" name="name" type="text" required maxlength="120" placeholder="New hires, March"
+                        prop:value=move || drafts.group_name.get()
+                        on:input=move |ev| drafts.group_name.set(event_target_value(&ev))/>
                     <button type="submit" disabled=move || actions.create_group.pending().get()>"Create group"</button>
                 </div>
                 <FieldError error=create_error field="name"/>

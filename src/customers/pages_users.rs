@@ -2,7 +2,7 @@
 //! a group), Add user, and Import CSV with its report.
 
 use super::pages::{pager, CustomerActions, Drafts};
-use super::{AddCustomerUser, CustomerUser, ImportCustomerUsers, ImportReport, UserPage, MAX_IMPORT_ROWS};
+use super::{AddCustomerUser, CustomerUser, ImportCustomerUsers, ImportReport, UserPage};
 use crate::error::AppError;
 use crate::ui::{error_of, urlencode, FieldError, FormError, LoadError};
 use leptos::prelude::*;
@@ -51,7 +51,7 @@ pub(super) fn UsersPanel(
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>
-            {pager(page, total, "users", move |p| format!("{base}&upage={p}"))}
+            {pager(page, total, ("user", "users"), move |p| format!("{base}&upage={p}"))}
         }
         .into_any()
     };
@@ -181,9 +181,9 @@ pub(super) fn ImportPanel(
         <section class="panel" aria-labelledby="import-heading">
             <h2 id="import-heading">"Import CSV"</h2>
             <p class="hint">
-                {format!("One user per line: name, then email, separated by a comma, such as Ada Lovelace,ada@example.com. \
-                  A first line naming the columns (name,email) is optional; fields with commas go in double quotes. \
-                  At most {MAX_IMPORT_ROWS} rows. Valid rows are added; the others are listed with the reason.")}
+                "One user per line: name, then email, separated by a comma, such as Ada Lovelace,ada@example.com. "
+                "A first line naming the columns (name,email) is optional; fields with commas go in double quotes. "
+                "At most 5,000 rows. Valid rows are added; the others are listed with the reason."
             </p>
             <ActionForm action>
                 <input type="hidden" name="customer_id" value=customer_id/>
