@@ -5,6 +5,7 @@ use crate::agents::pages::{AgentsPage, InvitationPage};
 use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
 use crate::delivery::pages::{DeliveryCenterPage, MyTasksPage, NewServicePage, ServicePage};
 use crate::runbooks::pages::{RunbookPage, RunbooksPage};
+use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::licenses::pages::LicensesTab;
 use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
@@ -60,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("runbooks/:id") view=RunbookPage/>
                     <Route ssr=SsrMode::Async path=path!("agents") view=AgentsPage/>
                     <Route ssr=SsrMode::Async path=path!("teams") view=TeamsPage/>
+                    <Route ssr=SsrMode::Async path=path!("customers") view=CustomersPage/>
+                    <Route ssr=SsrMode::Async path=path!("customers/:id") view=CustomerPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
@@ -132,6 +135,7 @@ fn Layout(me: Me) -> impl IntoView {
                 <nav class="nav" aria-label="Main">
                     <A href="/delivery" attr:class="nav-link">"Delivery Center"</A>
                     <A href="/my-tasks" attr:class="nav-link">"My Tasks"</A>
+                    <A href="/customers" attr:class="nav-link">"Customers"</A>
                     <A href="/runbooks" attr:class="nav-link">"Runbooks"</A>
                     <A href="/teams" attr:class="nav-link">"Teams"</A>
                     <A href="/agents" attr:class="nav-link">"Agents"</A>

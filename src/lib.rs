@@ -4,6 +4,7 @@ pub mod agents;
 pub mod app;
 pub mod auth;
 pub mod coupons;
+pub mod customers;
 pub mod delivery;
 pub mod error;
 pub mod licenses;
