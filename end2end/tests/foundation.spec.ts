@@ -10,6 +10,8 @@ test("sign up, log out, log in, and a wrong password", async ({ page }, info) =>
   await expect(page.getByTestId("current-workgroup")).toHaveText("Ada Lovelace");
   await expect(page.getByLabel("Workgroup", { exact: true })).toHaveValue(/.+/);
   await expect(page.getByText("Administrator").first()).toBeVisible();
+  await page.goto("/settings/workgroups");
+  await ready(page, info);
   await expect(page.locator(".facts").getByText("Free training subscriptions")).toBeVisible();
 
   await page.getByRole("button", { name: "Log out" }).click();
@@ -59,6 +61,8 @@ test("signing up twice with one email is refused next to the field", async ({ pa
 test("create, rename and switch workgroups", async ({ page }, info) => {
   const errors = watchConsole(page);
   await signUp(page, info, "Linus Ops", uniqueEmail("linus", info));
+  await page.goto("/settings/workgroups");
+  await ready(page, info);
 
   // A new workgroup: its creator is its Administrator and it becomes current.
   await page.getByLabel("New workgroup name").fill("East Coast");
