@@ -3,10 +3,13 @@
 pub mod agents;
 pub mod app;
 pub mod auth;
+pub mod billing;
+pub mod cart;
 pub mod coupons;
 pub mod error;
 pub mod licenses;
 pub mod money;
+pub mod subscriptions;
 pub mod teams;
 pub mod ui;
 pub mod workgroups;

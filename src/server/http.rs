@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/settings/billing/export.xlsx", get(crate::billing::export::download))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())
