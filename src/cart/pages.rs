@@ -199,7 +199,7 @@ pub fn CartAddressPage() -> impl IntoView {
                                         " Ship to billing address"
                                     </label>
                                     <div class="shipping-fields">
-                                        <AddressFields name="shipping" legend="Shipping address" value=shipping error/>
+                                        <AddressFields name="shipping" legend="Shipping address" value=shipping error required=false/>
                                     </div>
                                     <FormError error/>
                                     <div class="actions">

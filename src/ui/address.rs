@@ -7,11 +7,20 @@ use leptos::prelude::*;
 
 /// Inputs named `{name}[field]` (read as an `AddressInput`); errors for
 /// `{name}_{field}` show under each field.
+/// `required` marks the required fields for the browser too; a fieldset that
+/// may be hidden (the shipping address) leaves that to the server.
 #[component]
-pub fn AddressFields(name: &'static str, legend: &'static str, value: Option<Address>, error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn AddressFields(
+    name: &'static str,
+    legend: &'static str,
+    value: Option<Address>,
+    error: Signal<Option<AppError>>,
+    #[prop(default = true)] required: bool,
+) -> impl IntoView {
     let v = value.unwrap_or_default();
     let country = if v.country.is_empty() { "US".to_string() } else { v.country.clone() };
-    let input = move |field: &'static str, label: &'static str, value: String, autocomplete: &'static str, required: bool| {
+    let input = move |field: &'static str, label: &'static str, value: String, autocomplete: &'static str, needed: bool| {
+        let required = required && needed;
         let id = format!("{name}-{field}");
         view! {
             <div class=format!("field field-{field}")>
