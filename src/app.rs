@@ -2,16 +2,19 @@
 //! with the workgroup selector at its top.
 
 use crate::agents::pages::{AgentsPage, InvitationPage};
+use crate::billing::pages::{BillingHistoryTab, BillingInfoTab, OrderPage, QuotePage};
+use crate::cart::pages::{CartAddressPage, CartTab, CompletePurchasePage};
 use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
 use crate::delivery::pages::{DeliveryCenterPage, MyTasksPage, NewServicePage, ServicePage};
 use crate::runbooks::pages::{RunbookPage, RunbooksPage};
 use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::licenses::pages::LicensesTab;
+use crate::subscriptions::pages::SubscriptionsTab;
 use crate::teams::pages::TeamsPage;
 use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
 use crate::error::AppError;
 use crate::ui::{LoadError, Tabs};
-use crate::workgroups::{pages::{WorkgroupSelector, WorkgroupsTab}, CreateWorkgroup, RenameWorkgroup, SwitchWorkgroup};
+use crate::workgroups::{pages::{WorkgroupSelector, WorkgroupsTab}, CreateWorkgroup, RenameWorkgroup, Role, SwitchWorkgroup};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Outlet, ParentRoute, Redirect, Route, Router, Routes, A};
@@ -69,6 +72,14 @@ pub fn App() -> impl IntoView {
                         <Route ssr=SsrMode::Async path=path!("licenses") view=LicensesTab/>
                         <Route ssr=SsrMode::Async path=path!("coupons") view=EnterCouponTab/>
                         <Route ssr=SsrMode::Async path=path!("coupons/generate") view=GenerateCouponPage/>
+                        <Route ssr=SsrMode::Async path=path!("billing") view=BillingHistoryTab/>
+                        <Route ssr=SsrMode::Async path=path!("billing/:id") view=OrderPage/>
+                        <Route ssr=SsrMode::Async path=path!("billing/:id/quote") view=QuotePage/>
+                        <Route ssr=SsrMode::Async path=path!("cart") view=CartTab/>
+                        <Route ssr=SsrMode::Async path=path!("cart/address") view=CartAddressPage/>
+                        <Route ssr=SsrMode::Async path=path!("cart/complete") view=CompletePurchasePage/>
+                        <Route ssr=SsrMode::Async path=path!("billing-info") view=BillingInfoTab/>
+                        <Route ssr=SsrMode::Async path=path!("subscriptions") view=SubscriptionsTab/>
                     </ParentRoute>
                 </ParentRoute>
             </Routes>
@@ -127,6 +138,9 @@ fn SignedIn() -> impl IntoView {
 fn Layout(me: Me) -> impl IntoView {
     let session = use_app_session();
     let workgroup_name = me.workgroup.name.clone();
+    let buys = me.workgroup.role.at_least(Role::Manager);
+    // The Settings tabs a role may use.
+    provide_context(me.workgroup.role);
     view! {
         <div class="app">
             <aside class="sidebar">
@@ -146,6 +160,7 @@ fn Layout(me: Me) -> impl IntoView {
                 <header class="topbar">
                     <span class="current-workgroup" data-testid="current-workgroup">{workgroup_name}</span>
                     <span class="spacer"></span>
+                    {buys.then(|| view! { <CartLink/> })}
                     <span class="agent">
                         {me.name.clone()} " · " {me.workgroup.role.label()}
                     </span>
@@ -166,12 +181,34 @@ fn SettingsPage() -> impl IntoView {
     view! {
         <Title text="Settings · Tandem"/>
         <h1>"Settings"</h1>
-        <Tabs tabs=vec![
-            ("/settings/workgroups", "Workgroups"),
-            ("/settings/licenses", "Licenses"),
-            ("/settings/coupons", "Enter Coupon"),
-        ]/>
+        <Tabs tabs=settings_tabs(use_context::<Role>().unwrap_or(Role::Associate))/>
         <Outlet/>
+    }
+}
+
+/// Settings tabs in the product's order; each shown to the roles that can use it.
+fn settings_tabs(role: Role) -> Vec<(&'static str, &'static str)> {
+    let tabs = [
+        ("/settings/workgroups", "Workgroups", Role::Associate),
+        ("/settings/licenses", "Licenses", Role::Associate),
+        ("/settings/coupons", "Enter Coupon", Role::Associate),
+        ("/settings/billing", "Billing History", Role::Manager),
+        ("/settings/cart", "Shopping Cart", Role::Manager),
+        ("/settings/billing-info", "Billing Information", Role::Administrator),
+        ("/settings/subscriptions", "Subscriptions", Role::Associate),
+    ];
+    tabs.into_iter().filter(|(.., needs)| role.at_least(*needs)).map(|(href, label, _)| (href, label)).collect()
+}
+
+/// The purchase icon of the top bar: opens the Shopping Cart.
+#[component]
+fn CartLink() -> impl IntoView {
+    view! {
+        <A href="/settings/cart" attr:class="cart-link" attr:title="Shopping Cart" attr:aria-label="Shopping Cart">
+            <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" focusable="false">
+                <path fill="currentColor" d="M7 18a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm10 0a2 2 0 1 0 0 4 2 2 0 0 0 0-4zM2 2h3.3l.9 2H21a1 1 0 0 1 .96 1.27l-2.7 9A1 1 0 0 1 18.3 15H8.1l-.9 2H19v2H5.6a1 1 0 0 1-.9-1.45L6.1 14.6 3.9 4H2V2z"/>
+            </svg>
+        </A>
     }
 }
 

@@ -3,6 +3,8 @@
 pub mod agents;
 pub mod app;
 pub mod auth;
+pub mod billing;
+pub mod cart;
 pub mod coupons;
 pub mod customers;
 pub mod delivery;
@@ -10,6 +12,7 @@ pub mod error;
 pub mod licenses;
 pub mod money;
 pub mod runbooks;
+pub mod subscriptions;
 pub mod teams;
 pub mod ui;
 pub mod workgroups;

@@ -22,6 +22,13 @@ pub async fn list_agents() -> Result<AgentsOverview, AppError> {
     let mut tx = ctx.begin(&state).await?;
     let mut members = store::members(&mut tx, ctx.workgroup_id).await?;
     let manages = ctx.role.at_least(Role::Manager);
+    crate::subscriptions::store::sync(&mut tx, ctx.workgroup_id).await?;
+    let plans = crate::subscriptions::store::plans_by_agent(&mut tx, ctx.workgroup_id).await?;
+    for m in &mut members {
+        if manages || m.agent_id == ctx.agent_id {
+            m.plan = plans.get(&m.agent_id).copied();
+        }
+    }
     let invitations = if manages {
         store::invitations(&mut tx, ctx.workgroup_id, &state.config.public_url).await?
     } else {

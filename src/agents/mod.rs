@@ -28,6 +28,9 @@ pub struct Member {
     /// `None` when unset (the workgroup default applies) or hidden from the viewer.
     pub hourly_rate_cents: Option<i64>,
     pub joined_at: DateTime<Utc>,
+    /// The plan of the subscription seat the member holds here (hidden from
+    /// Associates, except their own).
+    pub plan: Option<crate::subscriptions::Plan>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

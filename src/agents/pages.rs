@@ -65,6 +65,7 @@ fn Agents(
                         <th scope="col">"Email"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Hourly rate"</th>
+                        <th scope="col">"Subscription"</th>
                         <th scope="col">"Status"</th>
                         <th scope="col"><span class="sr-only">"Actions"</span></th>
                     </tr>
@@ -89,6 +90,12 @@ fn Agents(
 #[component]
 fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<UpdateMember>, default_rate: String) -> impl IntoView {
     let status = if member.role == Role::Inactive { "Inactive" } else { "Active" };
+    let plan = match (member.plan, member.role) {
+        (Some(plan), _) => plan.label(),
+        (None, Role::Inactive) => "—",
+        (None, _) if manages => "No seat",
+        (None, _) => "—",
+    };
     let form_id = format!("member-{}", member.agent_id);
     let rate = member.hourly_rate_cents.map(|c| Cents(c).plain()).unwrap_or_default();
     let shown_rate = member
@@ -124,6 +131,7 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
                         <input id=format!("{form_id}-rate") name="rate" form=form_id.clone() type="text" inputmode="decimal"
                             class="narrow" value=rate placeholder=default_rate/>
                     </td>
+                    <td>{plan}</td>
                     <td>{status}</td>
                     <td>
                         <ActionForm action=update attr:id=form_id.clone() attr:class="inline">
@@ -139,6 +147,7 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
                     <td>{member.email.clone()}</td>
                     <td>{member.role.label()}</td>
                     <td>{shown_rate}</td>
+                    <td>{plan}</td>
                     <td>{status}</td>
                     <td></td>
                 }

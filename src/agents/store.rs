@@ -26,6 +26,7 @@ pub async fn members(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Member>, sql
                 role: Role::parse(&r.role)?,
                 hourly_rate_cents: r.hourly_rate_cents,
                 joined_at: r.joined_at,
+                plan: None,
             })
         })
         .collect())

@@ -107,6 +107,23 @@ pub async fn acquire(
     coupon_id: Option<Uuid>,
     agent_id: Option<Uuid>,
 ) -> Result<Uuid, sqlx::Error> {
+    let reference = coupon_id.map(|c| format!("coupon {c}"));
+    acquire_with_reference(tx, workgroup_id, license_type, source, count, expires_at, coupon_id, agent_id, reference.as_deref()).await
+}
+
+/// `acquire`, with the log's reference given (such as the order that bought the pack).
+#[allow(clippy::too_many_arguments)]
+pub async fn acquire_with_reference(
+    tx: &mut Tx,
+    workgroup_id: Uuid,
+    license_type: &str,
+    source: &str,
+    count: i32,
+    expires_at: Option<DateTime<Utc>>,
+    coupon_id: Option<Uuid>,
+    agent_id: Option<Uuid>,
+    reference: Option<&str>,
+) -> Result<Uuid, sqlx::Error> {
     let id = Uuid::new_v4();
     let expires_at = expires_at.unwrap_or_else(|| Utc::now() + chrono::Duration::days(PACK_LIFETIME_DAYS));
     sqlx::query!(
@@ -120,8 +137,7 @@ pub async fn acquire(
     )
     .execute(&mut **tx)
     .await?;
-    let reference = coupon_id.map(|c| format!("coupon {c}"));
-    record(tx, workgroup_id, id, Change::acquired(count), agent_id, reference.as_deref()).await?;
+    record(tx, workgroup_id, id, Change::acquired(count), agent_id, reference).await?;
     Ok(id)
 }
 
@@ -144,6 +160,18 @@ pub async fn lock(tx: &mut Tx, workgroup_id: Uuid, pack_id: Uuid) -> Result<Opti
     )
     .fetch_optional(&mut **tx)
     .await
+}
+
+/// A pack's counts (available, reserved, consumed), locked for a change.
+pub async fn lock_counts(tx: &mut Tx, workgroup_id: Uuid, pack_id: Uuid) -> Result<Option<(i32, i32, i32)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT available, reserved, consumed FROM license_packs WHERE workgroup_id = $1 AND id = $2 FOR UPDATE",
+        workgroup_id,
+        pack_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| (r.available, r.reserved, r.consumed)))
 }
 
 /// Reserves one license of the type from the earliest-expiring usable pack.

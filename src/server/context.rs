@@ -12,12 +12,15 @@ use uuid::Uuid;
 pub const AGENT_KEY: &str = "agent_id";
 pub const WORKGROUP_KEY: &str = "workgroup_id";
 
-/// What every request can reach: the app's pool and the configuration.
+/// What every request can reach: the app's pool, the configuration, the
+/// clock billing rules are judged by, and the payment gateway.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub pool: PgPool,
     pub leptos_options: LeptosOptions,
     pub config: crate::server::config::Config,
+    pub clock: crate::server::clock::Clock,
+    pub gateway: std::sync::Arc<dyn crate::server::payments::PaymentGateway>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {
@@ -76,13 +79,20 @@ pub async fn agent_id(session: &Session) -> AppResult<Uuid> {
 pub async fn authorize() -> AppResult<(AppState, Ctx)> {
     let state = state()?;
     let session = session().await?;
-    let agent_id = agent_id(&session).await?;
+    let ctx = authorize_session(&state, &session).await?;
+    Ok((state, ctx))
+}
+
+/// `authorize` for plain axum handlers (such as the Excel export), which
+/// have the session but no Leptos context.
+pub async fn authorize_session(state: &AppState, session: &Session) -> AppResult<Ctx> {
+    let agent_id = agent_id(session).await?;
     let workgroup_id = session.get::<Uuid>(WORKGROUP_KEY).await?.ok_or(AppError::Unauthenticated)?;
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
     let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
     tx.commit().await?;
     match role {
-        Some(role) if role != Role::Inactive => Ok((state, Ctx { agent_id, workgroup_id, role })),
+        Some(role) if role != Role::Inactive => Ok(Ctx { agent_id, workgroup_id, role }),
         _ => Err(AppError::Forbidden),
     }
 }

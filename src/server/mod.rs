@@ -1,12 +1,14 @@
 //! Server-only code: configuration, database, sessions, HTTP, and the
 //! operator commands of the `tandem` binary.
 
+pub mod clock;
 pub mod config;
 pub mod context;
 pub mod db;
 pub mod embedded;
 pub mod http;
 pub mod mail;
+pub mod payments;
 pub mod session_store;
 
 use anyhow::Context as _;
@@ -148,7 +150,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(smtp) = &config.smtp_url {
         mail::spawn_sender(pool.clone(), smtp.clone(), config.mail_from.clone());
     }
-    let state = AppState { pool: pool.clone(), leptos_options, config };
+    let state = AppState {
+        pool: pool.clone(),
+        leptos_options,
+        config,
+        clock: clock::Clock::system(),
+        gateway: std::sync::Arc::new(payments::SandboxGateway::default()),
+    };
     spawn_housekeeping(pool.clone());
     crate::delivery::live::spawn_listener(pool.clone());
     spawn_reminders(pool.clone());

@@ -6,6 +6,8 @@ use leptos::server_fn::ServerFn;
 use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
+pub mod address;
+
 /// The error of an action's latest run, if it failed.
 pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
 where
@@ -26,9 +28,9 @@ where
 
 /// The message for one field, shown right under it.
 #[component]
-pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldError(error: Signal<Option<AppError>>, #[prop(into)] field: String) -> impl IntoView {
     move || {
-        error.get().and_then(|e| e.for_field(field)).map(|message| {
+        error.get().and_then(|e| e.for_field(&field)).map(|message| {
             view! { <p class="field-error" id=format!("{field}-error") role="alert">{message}</p> }
         })
     }
@@ -59,7 +61,8 @@ pub fn Tabs(tabs: Vec<(&'static str, &'static str)>) -> impl IntoView {
             {tabs
                 .into_iter()
                 .map(|(href, label)| {
-                    let current = move || location.pathname.get().starts_with(href);
+                    // "/settings/billing" is not current on "/settings/billing-info".
+                    let current = move || location.pathname.with(|p| p == href || p.starts_with(&format!("{href}/")));
                     view! {
                         <A href=href attr:class=move || if current() { "tab current" } else { "tab" }>
                             {label}

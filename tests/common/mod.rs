@@ -11,7 +11,10 @@ use leptos::prelude::LeptosOptions;
 use leptos::server_fn::ServerFn;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgPool};
+use std::sync::Arc;
 use tandem::error::AppError;
+use tandem::server::clock::Clock;
+use tandem::server::payments::SandboxGateway;
 use tandem::server::context::AppState;
 use tandem::server::db::{self, Tenant, Tx};
 use tower::ServiceExt;
@@ -20,6 +23,10 @@ use uuid::Uuid;
 pub struct TestDb {
     pub owner: PgConnectOptions,
     pub pool: PgPool,
+    /// The clock every router of this test reads; `clock.advance(..)` moves them all.
+    pub clock: Clock,
+    /// The sandbox gateway every router of this test charges through.
+    pub gateway: Arc<SandboxGateway>,
 }
 
 pub async fn test_db() -> TestDb {
@@ -34,7 +41,7 @@ pub async fn test_db() -> TestDb {
     let owner = base.database(&name);
     db::migrate(&owner).await.unwrap();
     let pool = db::app_pool(&owner, 40).await.unwrap();
-    TestDb { owner, pool }
+    TestDb { owner, pool, clock: Clock::system(), gateway: Arc::new(SandboxGateway::default()) }
 }
 
 impl TestDb {
@@ -83,7 +90,13 @@ impl TestDb {
             smtp_url: None,
             mail_from: "Tandem <tandem@localhost>".into(),
         };
-        tandem::server::http::router(AppState { pool: self.pool.clone(), leptos_options, config })
+        tandem::server::http::router(AppState {
+            pool: self.pool.clone(),
+            leptos_options,
+            config,
+            clock: self.clock.clone(),
+            gateway: self.gateway.clone(),
+        })
     }
 }
 
@@ -97,6 +110,9 @@ pub struct Answer {
     pub status: StatusCode,
     pub set_cookie: Option<String>,
     pub body: String,
+    pub headers: http::HeaderMap,
+    /// The body as it came (downloads are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -143,12 +159,14 @@ impl Client {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
+        let headers = res.headers().clone();
         if let Some(sc) = &set_cookie {
             let pair = sc.split(';').next().unwrap().to_string();
             self.cookie = if sc.contains("Max-Age=0") || sc.contains("max-age=0") { None } else { Some(pair) };
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
-        Answer { status, set_cookie, body }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Answer { status, set_cookie, body, headers, bytes }
     }
 
     pub async fn sign_up(&mut self, name: &str, email: &str) -> Answer {

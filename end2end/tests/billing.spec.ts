@@ -1,0 +1,89 @@
+import { expect, Page, test, TestInfo } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { ready, signUp, uniqueEmail, watchConsole } from "./helpers";
+
+async function payByCard(page: Page, info: TestInfo, number: string) {
+  await ready(page, info);
+  await page.getByLabel("Cardholder name").fill("Ada Lovelace");
+  await page.getByLabel("Card number").fill(number);
+  await page.getByLabel("Expiry (MM/YY)").fill("12/39");
+  await page.getByLabel("CVC").fill("123");
+  await page.getByRole("button", { name: "Checkout" }).click();
+}
+
+test("buy Mailbox Migration licenses by card, see them, and export the order", async ({ page }, info) => {
+  const errors = watchConsole(page);
+  await signUp(page, info, "Ada Buyer", uniqueEmail("ada", info));
+
+  // The purchase icon in the top bar opens the cart; pick a type, a count, Next.
+  await page.locator(".topbar").getByRole("link", { name: "Shopping Cart" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart$/);
+  await ready(page, info);
+  await page.getByRole("navigation", { name: "Buy Products" }).getByRole("link", { name: /Mailbox Migration/ }).click();
+  await expect(page.getByRole("heading", { name: "Mailbox Migration" })).toBeVisible();
+  await ready(page, info);
+  await page.getByLabel("Number of licenses").fill("3");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart$/);
+  await expect(page.getByTestId("cart")).toContainText("Mailbox Migration");
+  await expect(page.getByTestId("cart-total")).toHaveText("$36.00");
+  await ready(page, info);
+
+  // Purchase, the billing address (shipped to it), Next.
+  await page.getByRole("link", { name: "Purchase" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart\/address$/);
+  await ready(page, info);
+  const billing = page.getByRole("group", { name: "Billing address" });
+  await billing.getByLabel("Name").fill("Ada Buyer");
+  await billing.getByLabel("Street address").fill("1 Analytical Way");
+  await billing.getByLabel("City").fill("London");
+  await billing.getByLabel("Postal code").fill("N1 9GU");
+  await billing.getByLabel("Country").selectOption({ label: "United Kingdom" });
+  await expect(page.getByLabel("Ship to billing address")).toBeChecked();
+  await expect(page.getByRole("group", { name: "Shipping address" })).toBeHidden();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart\/complete/);
+  await expect(page.getByTestId("purchase")).toContainText("$36.00");
+
+  // A declined card says so and buys nothing.
+  await payByCard(page, info, "4000 0000 0000 0002");
+  await expect(page.locator("#number-error")).toHaveText("Your card was declined.");
+  await expect(page).toHaveURL(/\/settings\/cart\/complete/);
+
+  // The test card that succeeds.
+  await payByCard(page, info, "4242 4242 4242 4242");
+  await expect(page).toHaveURL(/\/settings\/billing\/[0-9a-f-]{36}\?paid=1$/);
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  await expect(page.getByText("Thank you: the payment went through.")).toBeVisible();
+  await expect(page.getByTestId("order-lines")).toContainText("Mailbox Migration");
+
+  // The licenses are on the Licenses tab.
+  await page.goto("/settings/licenses");
+  await ready(page, info);
+  const pack = page.getByTestId("packs").locator("tbody tr").first();
+  await expect(pack).toContainText("Mailbox Migration");
+  await expect(pack).toContainText("Purchased");
+  await expect(pack.locator("td").nth(4)).toHaveText("3");
+
+  // One order on Billing History (the declined card made none), exported.
+  await page.goto("/settings/billing");
+  await ready(page, info);
+  const rows = page.getByTestId("billing-history").locator("tbody tr");
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("3 × Mailbox Migration");
+  await expect(rows.first()).toContainText("$36.00");
+  await expect(rows.first()).toContainText("Visa •••• 4242");
+  await expect(rows.first()).toContainText("Paid");
+  await expect(page.getByTestId("cart")).toHaveCount(0);
+  const downloading = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^billing-history-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const file = readFileSync((await download.path())!);
+  expect(file.subarray(0, 2).toString()).toBe("PK"); // an .xlsx is a zip
+
+  // The cart is empty again.
+  await page.goto("/settings/cart");
+  await expect(page.getByText("Your cart is empty.")).toBeVisible();
+  expect(errors).toEqual([]);
+});
