@@ -36,7 +36,7 @@ async fn checked_assignee(tx: &mut Tx, ctx: &Ctx, field: &str, input: &str) -> R
             if store::lock_team(tx, ctx.workgroup_id, team).await?.is_none() {
                 return Err(AppError::validation(field, "Choose a team of this workgroup."));
             }
-            if !store::has_automated_seat(tx, ctx.workgroup_id).await? {
+            if !crate::subscriptions::store::has_plan_seat(tx, ctx.workgroup_id, crate::subscriptions::Plan::GetAutomated).await? {
                 return Err(AppError::validation(
                     field,
                     "Assigning to a team needs a Get Automated subscription in this workgroup. Buy one on the Subscriptions tab of Settings.",

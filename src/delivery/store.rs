@@ -5,7 +5,9 @@ use super::{
     AssigneeChoices, Choice, CustomerUserChoice, GroupChoice, Queue, ServiceRow, ServiceStatus, TaskRow, TaskStatus,
     TeamChoice, PAGE_SIZE,
 };
+use crate::error::AppResult;
 use crate::licenses::store as licenses;
+use crate::subscriptions::Plan;
 use crate::server::db::Tx;
 use crate::teams::TeamMode;
 use chrono::{NaiveDate, Utc};
@@ -13,7 +15,7 @@ use uuid::Uuid;
 
 // ---- choices -------------------------------------------------------------
 
-pub async fn assignee_choices(tx: &mut Tx, workgroup_id: Uuid) -> Result<AssigneeChoices, sqlx::Error> {
+pub async fn assignee_choices(tx: &mut Tx, workgroup_id: Uuid) -> AppResult<AssigneeChoices> {
     let agents = sqlx::query_as!(
         Choice,
         "SELECT agent_id AS id, display_name AS name FROM memberships
@@ -28,20 +30,8 @@ pub async fn assignee_choices(tx: &mut Tx, workgroup_id: Uuid) -> Result<Assigne
         .into_iter()
         .filter_map(|t| Some(TeamChoice { id: t.id, name: t.name, mode: TeamMode::parse(&t.mode)? }))
         .collect();
-    let teams_allowed = has_automated_seat(tx, workgroup_id).await?;
+    let teams_allowed = crate::subscriptions::store::has_plan_seat(tx, workgroup_id, Plan::GetAutomated).await?;
     Ok(AssigneeChoices { agents, teams, teams_allowed })
-}
-
-/// Whether the workgroup holds a current Get Automated seat (training seats count).
-pub async fn has_automated_seat(tx: &mut Tx, workgroup_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM subscription_packs
-                           WHERE workgroup_id = $1 AND plan = 'get_automated' AND seats > 0
-                             AND (expires_at IS NULL OR expires_at > now())) AS "has!""#,
-        workgroup_id
-    )
-    .fetch_one(&mut **tx)
-    .await
 }
 
 pub async fn customers(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
