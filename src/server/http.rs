@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/live", get(crate::delivery::live::events))
+        .route("/reports/export.xlsx", get(crate::reports::export::export))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())
