@@ -40,14 +40,23 @@ CREATE TABLE notifications (
     kind         text NOT NULL CHECK (kind IN ('task_assigned', 'queue_task', 'invitation', 'license_expiring')),
     summary      text NOT NULL CHECK (char_length(summary) BETWEEN 1 AND 1000),
     link         text NOT NULL CHECK (link LIKE '/%' AND link NOT LIKE '//%'),
-    -- Set where a thing is told once (a pack running out, a team's queue per service).
+    -- Set where a thing is told once (a team's queue per service); see notification_once.
     once_key     text,
     created_at   timestamptz NOT NULL DEFAULT now(),
     read_at      timestamptz
 );
 CREATE INDEX notifications_agent_idx ON notifications (agent_id, id DESC);
 CREATE INDEX notifications_unread_idx ON notifications (agent_id, workgroup_id) WHERE read_at IS NULL;
-CREATE UNIQUE INDEX notifications_once_key ON notifications (workgroup_id, agent_id, once_key) WHERE once_key IS NOT NULL;
+
+-- What has been told once already, per agent. Kept apart from notifications
+-- (which a writer may not read back: they are their agent's alone), so a
+-- writer can insert-if-new here and notify only for the fresh keys.
+CREATE TABLE notification_once (
+    workgroup_id uuid NOT NULL REFERENCES workgroups (id),
+    agent_id     uuid NOT NULL REFERENCES agents (id),
+    once_key     text NOT NULL,
+    PRIMARY KEY (workgroup_id, agent_id, once_key)
+);
 
 -- Tells listening app processes whose bell changed (payload: the agent id).
 CREATE FUNCTION notifications_changed() RETURNS trigger
@@ -83,6 +92,11 @@ CREATE POLICY notifications_own_update ON notifications FOR UPDATE
 CREATE POLICY notifications_from_workgroup ON notifications FOR INSERT
     WITH CHECK (workgroup_id = app_workgroup());
 
+ALTER TABLE notification_once ENABLE ROW LEVEL SECURITY;
+ALTER TABLE notification_once FORCE ROW LEVEL SECURITY;
+CREATE POLICY notification_once_tenant ON notification_once FOR ALL
+    USING (workgroup_id = app_workgroup()) WITH CHECK (workgroup_id = app_workgroup());
+
 ALTER TABLE license_expiry_notices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE license_expiry_notices FORCE ROW LEVEL SECURITY;
 CREATE POLICY license_expiry_notices_tenant ON license_expiry_notices FOR ALL
@@ -92,6 +106,7 @@ GRANT SELECT, INSERT ON events TO tandem_app;
 GRANT SELECT, INSERT ON notifications TO tandem_app;
 GRANT UPDATE (read_at) ON notifications TO tandem_app;
 GRANT SELECT, INSERT ON license_expiry_notices TO tandem_app;
+GRANT SELECT, INSERT ON notification_once TO tandem_app;
 
 -- The hourly pass over packs running out finds the workgroups concerned
 -- (ids only) as the owner, then works inside each one's row-level security.

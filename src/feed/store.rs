@@ -137,10 +137,9 @@ async fn assignments(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, service_id: U
     .execute(&mut **tx)
     .await?;
     sqlx::query!(
-        r#"INSERT INTO notifications (workgroup_id, agent_id, kind, summary, link, once_key)
-           SELECT DISTINCT ON (m.agent_id, t.team_id) $1::uuid, m.agent_id, 'queue_task',
-                  left('New in the ' || tm.name || ' queue: ' || s.name || ' for ' || c.name, 1000),
-                  '/my-tasks', 'queue:' || t.team_id || ':' || s.id
+        r#"WITH targets AS (
+               SELECT DISTINCT m.agent_id, 'queue:' || t.team_id || ':' || s.id AS once_key,
+                      left('New in the ' || tm.name || ' queue: ' || s.name || ' for ' || c.name, 1000) AS summary
              FROM tasks t
              JOIN teams tm ON tm.workgroup_id = t.workgroup_id AND tm.id = t.team_id AND tm.mode = 'pull_from_queue'
              JOIN team_members m ON m.workgroup_id = t.workgroup_id AND m.team_id = t.team_id
@@ -148,8 +147,15 @@ async fn assignments(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, service_id: U
              JOIN services s ON s.workgroup_id = t.workgroup_id AND s.id = t.service_id
              JOIN customers c ON c.workgroup_id = s.workgroup_id AND c.id = s.customer_id
             WHERE t.workgroup_id = $1 AND t.service_id = $2 AND ($4::uuid IS NULL OR t.id = $4)
-              AND t.agent_id IS NULL AND m.agent_id <> $3
-           ON CONFLICT (workgroup_id, agent_id, once_key) WHERE once_key IS NOT NULL DO NOTHING"#,
+              AND t.agent_id IS NULL AND m.agent_id <> $3),
+           fresh AS (
+               INSERT INTO notification_once (workgroup_id, agent_id, once_key)
+               SELECT $1, agent_id, once_key FROM targets
+               ON CONFLICT DO NOTHING
+               RETURNING agent_id, once_key)
+           INSERT INTO notifications (workgroup_id, agent_id, kind, summary, link, once_key)
+           SELECT $1, t.agent_id, 'queue_task', t.summary, '/my-tasks', t.once_key
+             FROM targets t JOIN fresh f ON f.agent_id = t.agent_id AND f.once_key = t.once_key"#,
         workgroup_id,
         service_id,
         actor,
@@ -474,8 +480,7 @@ pub async fn notify_expiring(tx: &mut Tx, workgroup_id: Uuid, within_days: i32) 
              FROM fresh f
              JOIN license_packs p ON p.workgroup_id = $1 AND p.id = f.pack_id
              JOIN license_types lt ON lt.code = p.license_type
-             JOIN memberships m ON m.workgroup_id = $1 AND m.role IN ('administrator', 'manager')
-           ON CONFLICT (workgroup_id, agent_id, once_key) WHERE once_key IS NOT NULL DO NOTHING"#,
+             JOIN memberships m ON m.workgroup_id = $1 AND m.role IN ('administrator', 'manager')"#,
         workgroup_id,
         within_days
     )
