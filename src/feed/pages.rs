@@ -14,11 +14,14 @@ use leptos_router::hooks::use_query_map;
 pub struct NotificationActions {
     pub read: ServerAction<ReadNotification>,
     pub read_all: ServerAction<ReadAllNotifications>,
+    /// Moves when the agent's notifications change elsewhere: one live
+    /// stream per signed-in tab, however many parts of the page listen.
+    pub live: ReadSignal<u64>,
 }
 
 /// Called once by the signed-in layout.
 pub fn provide_notification_actions() {
-    provide_context(NotificationActions { read: ServerAction::new(), read_all: ServerAction::new() });
+    provide_context(NotificationActions { read: ServerAction::new(), read_all: ServerAction::new(), live: use_live("notifications") });
 }
 
 fn notification_actions() -> NotificationActions {
@@ -29,9 +32,8 @@ fn notification_actions() -> NotificationActions {
 #[component]
 pub fn Bell() -> impl IntoView {
     let actions = notification_actions();
-    let live = use_live("notifications");
     let count = Resource::new(
-        move || (live.get(), actions.read.version().get(), actions.read_all.version().get()),
+        move || (actions.live.get(), actions.read.version().get(), actions.read_all.version().get()),
         |_| unread_notifications(),
     );
     view! {
@@ -67,9 +69,8 @@ fn BellIcon() -> impl IntoView {
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let actions = notification_actions();
-    let live = use_live("notifications");
     let list = Resource::new(
-        move || (live.get(), actions.read.version().get(), actions.read_all.version().get()),
+        move || (actions.live.get(), actions.read.version().get(), actions.read_all.version().get()),
         |_| list_notifications(),
     );
     let error = error_of(actions.read);
