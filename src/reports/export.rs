@@ -109,9 +109,8 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
     for (c, h) in headings.iter().enumerate() {
         sheet.write_string_with_format(head_row, c as u16, *h, &bold)?;
     }
-    let mut r = head_row + 1;
     let lines = report.rows.iter().map(|row| (row, false)).chain(std::iter::once((&report.totals, true)));
-    for (row, total) in lines {
+    for (r, (row, total)) in (head_row + 1..).zip(lines) {
         let (num_hours, num_money) = if total { (&bold_hours, &bold_money) } else { (&hours, &money) };
         let name = match &row.detail {
             Some(detail) => format!("{} ({detail})", row.name),
@@ -133,7 +132,6 @@ pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
             c = 6;
         }
         sheet.write_number(r, c, row.licenses as f64)?;
-        r += 1;
     }
     sheet.set_column_width(0, 36)?;
     for c in 1..headings.len() as u16 {
