@@ -10,6 +10,8 @@ test("sign up, log out, log in, and a wrong password", async ({ page }, info) =>
   await expect(page.getByTestId("current-workgroup")).toHaveText("Ada Lovelace");
   await expect(page.getByLabel("Workgroup", { exact: true })).toHaveValue(/.+/);
   await expect(page.getByText("Administrator").first()).toBeVisible();
+  // Sign-up lands on the Dashboard; the workgroup's facts are under Settings.
+  await page.getByRole("link", { name: "Settings" }).click();
   await expect(page.locator(".facts").getByText("Free training subscriptions")).toBeVisible();
 
   await page.getByRole("button", { name: "Log out" }).click();
@@ -61,6 +63,8 @@ test("create, rename and switch workgroups", async ({ page }, info) => {
   await signUp(page, info, "Linus Ops", uniqueEmail("linus", info));
 
   // A new workgroup: its creator is its Administrator and it becomes current.
+  await page.getByRole("link", { name: "Settings" }).click();
+  await ready(page, info);
   await page.getByLabel("New workgroup name").fill("East Coast");
   await page.getByRole("button", { name: "Create workgroup" }).click();
   await expect(page.getByTestId("current-workgroup")).toHaveText("East Coast");

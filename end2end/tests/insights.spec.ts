@@ -56,7 +56,7 @@ test("dashboard charts show their figures; the bell counts what concerns me, liv
   await max.getByTestId("bell-count").click();
   await expect(max.getByRole("heading", { name: "Notifications", level: 1 })).toBeVisible();
   await ready(max, info);
-  await max.getByRole("button", { name: "Olivia Owner invited you to join Olivia Owner as Associate" }).click();
+  await max.getByRole("button", { name: "Olivia Owner invited you to join Olivia Owner as Associate", exact: true }).click();
   await expect(max).toHaveURL(/\/invitations\//);
   await ready(max, info);
   await max.getByRole("button", { name: "Accept invitation" }).click();
