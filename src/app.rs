@@ -5,6 +5,9 @@ use crate::agents::pages::{AgentsPage, InvitationPage};
 use crate::billing::pages::{BillingHistoryTab, BillingInfoTab, OrderPage, QuotePage};
 use crate::cart::pages::{CartAddressPage, CartTab, CompletePurchasePage};
 use crate::coupons::pages::{EnterCouponTab, GenerateCouponPage};
+use crate::dashboard::pages::DashboardPage;
+use crate::feed::pages::{provide_notification_actions, Bell, FeedPage, NotificationsPage};
+use crate::reports::pages::ReportsPage;
 use crate::delivery::pages::{DeliveryCenterPage, MyTasksPage, NewServicePage, ServicePage};
 use crate::runbooks::pages::{RunbookPage, RunbooksPage};
 use crate::customers::pages::{CustomerPage, CustomersPage};
@@ -55,7 +58,8 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/signup") view=SignupPage/>
                 <Route ssr=SsrMode::Async path=path!("/invitations/:token") view=InvitationPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=SignedIn>
-                    <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/my-tasks"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/dashboard"/> }/>
+                    <Route ssr=SsrMode::Async path=path!("dashboard") view=DashboardPage/>
                     <Route ssr=SsrMode::Async path=path!("delivery") view=DeliveryCenterPage/>
                     <Route ssr=SsrMode::Async path=path!("services/new") view=NewServicePage/>
                     <Route ssr=SsrMode::Async path=path!("services/:id") view=ServicePage/>
@@ -66,6 +70,9 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("teams") view=TeamsPage/>
                     <Route ssr=SsrMode::Async path=path!("customers") view=CustomersPage/>
                     <Route ssr=SsrMode::Async path=path!("customers/:id") view=CustomerPage/>
+                    <Route ssr=SsrMode::Async path=path!("reports") view=ReportsPage/>
+                    <Route ssr=SsrMode::Async path=path!("feed") view=FeedPage/>
+                    <Route ssr=SsrMode::Async path=path!("notifications") view=NotificationsPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
@@ -111,6 +118,7 @@ fn SignedIn() -> impl IntoView {
         log_out: ServerAction::new(),
     };
     provide_context(session);
+    provide_notification_actions();
     let me = Resource::new(
         move || {
             (
@@ -147,12 +155,15 @@ fn Layout(me: Me) -> impl IntoView {
                 <div class="brand">"Tandem"</div>
                 <WorkgroupSelector me=me.clone()/>
                 <nav class="nav" aria-label="Main">
+                    <A href="/dashboard" attr:class="nav-link">"Dashboard"</A>
                     <A href="/delivery" attr:class="nav-link">"Delivery Center"</A>
                     <A href="/my-tasks" attr:class="nav-link">"My Tasks"</A>
                     <A href="/customers" attr:class="nav-link">"Customers"</A>
                     <A href="/runbooks" attr:class="nav-link">"Runbooks"</A>
                     <A href="/teams" attr:class="nav-link">"Teams"</A>
                     <A href="/agents" attr:class="nav-link">"Agents"</A>
+                    <A href="/reports" attr:class="nav-link">"Reports"</A>
+                    <A href="/feed" attr:class="nav-link">"Feed"</A>
                     <A href="/settings/workgroups" attr:class="nav-link">"Settings"</A>
                 </nav>
             </aside>
@@ -161,6 +172,7 @@ fn Layout(me: Me) -> impl IntoView {
                     <span class="current-workgroup" data-testid="current-workgroup">{workgroup_name}</span>
                     <span class="spacer"></span>
                     {buys.then(|| view! { <CartLink/> })}
+                    <Bell/>
                     <span class="agent">
                         {me.name.clone()} " · " {me.workgroup.role.label()}
                     </span>

@@ -31,7 +31,7 @@ test("sign up, log out, log in, and a wrong password", async ({ page }, info) =>
 
   // Emails are not case-sensitive.
   await logIn(page, info, email.toUpperCase());
-  await expect(page).toHaveURL(/\/my-tasks$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByTestId("current-workgroup")).toHaveText("Ada Lovelace");
 
   // The session cookie cannot be read by scripts and is not sent cross-site.

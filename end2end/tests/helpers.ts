@@ -37,7 +37,7 @@ export async function signUp(page: Page, info: TestInfo, name: string, email: st
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
-  await expect(page).toHaveURL(/\/my-tasks$/);
+  await expect(page).toHaveURL(/\/dashboard$/);
   await ready(page, info);
 }
 

@@ -70,6 +70,7 @@ pub async fn update_member(agent_id: String, role: String, rate: String, name: O
         return Err(AppError::validation("role", "A workgroup needs at least one Administrator: make someone else Administrator first."));
     }
     store::update_member(&mut tx, ctx.workgroup_id, agent_id, role, rate, name.as_deref()).await?;
+    crate::feed::store::role_changed(&mut tx, ctx.workgroup_id, ctx.agent_id, agent_id, current, role).await?;
     if role == Role::Inactive && current != Role::Inactive {
         // Their unfinished tasks go back to unassigned (or their team's queue).
         crate::delivery::store::release_agent(&mut tx, ctx.workgroup_id, agent_id, ctx.agent_id).await?;
@@ -123,6 +124,7 @@ pub async fn invite_agents(emails: String, role: String) -> Result<Vec<InviteOut
                         role.label()
                     );
                     mail::enqueue(&mut tx, ctx.workgroup_id, Mail { to: &email, subject: &subject, body: &body }).await?;
+                    crate::feed::store::agent_invited(&mut tx, ctx.workgroup_id, ctx.agent_id, &email, role, &token).await?;
                     Ok(link)
                 } else {
                     Err("Already invited: revoke the open invitation to send a new one.".to_string())
@@ -207,6 +209,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     if !store::join(&mut tx, invitation.workgroup_id, agent_id, &name, invitation.role).await? {
         return Err(AppError::Conflict("You are already a member of this workgroup.".into()));
     }
+    crate::feed::store::agent_joined(&mut tx, invitation.workgroup_id, agent_id, invitation.role).await?;
     tx.commit().await?;
     session.insert(WORKGROUP_KEY, invitation.workgroup_id).await?;
     tracing::info!(%agent_id, workgroup_id = %invitation.workgroup_id, "invitation accepted");

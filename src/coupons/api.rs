@@ -89,6 +89,7 @@ pub async fn apply_coupons(codes: String) -> Result<Vec<CodeOutcome>, AppError> 
                     )
                     .await?;
                     store::set_redeemed_pack(&mut tx, &code, pack).await?;
+                    crate::feed::store::coupon_redeemed(&mut tx, ctx.workgroup_id, ctx.agent_id, pack).await?;
                     Ok(CouponInfo { type_name: found.type_name, count: found.count, expires_at: found.expires_at })
                 }
                 None => Err("Already redeemed.".to_string()),
@@ -155,6 +156,7 @@ pub async fn generate_coupon(label: String, pack_id: String, count: String, emai
     let reference = format!("coupon {id}");
     licenses::record(&mut tx, ctx.workgroup_id, pack.id, licenses::Change::moved_to_coupon(count), Some(ctx.agent_id), Some(&reference))
         .await?;
+    crate::feed::store::coupon_generated(&mut tx, ctx.workgroup_id, ctx.agent_id, id).await?;
     let type_name = licenses::types(&mut tx).await?.into_iter().find(|t| t.code == pack.license_type).map(|t| t.name).unwrap_or_default();
     if let Some(to) = &email {
         let body = format!(

@@ -210,6 +210,7 @@ pub async fn create_service(
             }
         }
     }
+    crate::feed::store::service_created(&mut tx, ctx.workgroup_id, ctx.agent_id, service_id).await?;
     tx.commit().await?;
     super::live::changed(ctx.workgroup_id);
     leptos_axum::redirect(&format!("/services/{service_id}"));
@@ -276,6 +277,7 @@ pub async fn claim_task(task_id: String) -> Result<ClaimOutcome, AppError> {
     let task_id = parse_id(&task_id)?;
     let mut tx = ctx.begin(&state).await?;
     if store::claim(&mut tx, ctx.workgroup_id, task_id, ctx.agent_id).await? {
+        crate::feed::store::task_claimed(&mut tx, ctx.workgroup_id, ctx.agent_id, task_id).await?;
         tx.commit().await?;
         super::live::changed(ctx.workgroup_id);
         return Ok(ClaimOutcome::Claimed);
@@ -303,6 +305,7 @@ pub async fn assign_task(task_id: String, assignee: String) -> Result<(), AppErr
     }
     let assignee = checked_assignee(&mut tx, &ctx, "assignee", &assignee).await?;
     hand_out(&mut tx, &ctx, task.id, assignee).await?;
+    crate::feed::store::task_assigned(&mut tx, ctx.workgroup_id, ctx.agent_id, task.id).await?;
     tx.commit().await?;
     super::live::changed(ctx.workgroup_id);
     Ok(())
@@ -342,6 +345,7 @@ pub async fn work_task(task_id: String, step: String) -> Result<(), AppError> {
                 return Err(wrong("completed"));
             }
             store::complete(&mut tx, ctx.workgroup_id, &task, ctx.agent_id, step == "complete_with_errors").await?;
+            crate::feed::store::task_completed(&mut tx, ctx.workgroup_id, ctx.agent_id, task.id).await?;
         }
         "fail" | "stop" => {
             if task.status != TaskStatus::InProgress {
@@ -349,6 +353,9 @@ pub async fn work_task(task_id: String, step: String) -> Result<(), AppError> {
             }
             let to = if step == "fail" { TaskStatus::Failed } else { TaskStatus::Stopped };
             store::halt(&mut tx, ctx.workgroup_id, &task, ctx.agent_id, to).await?;
+            if to == TaskStatus::Failed {
+                crate::feed::store::task_failed(&mut tx, ctx.workgroup_id, ctx.agent_id, task.id).await?;
+            }
         }
         "retry_errors" => {
             if !(task.status == TaskStatus::Completed && task.with_errors) {

@@ -8,6 +8,8 @@
 //! time.) Each process keeps one listening connection and fans the
 //! workgroup ids out to its browsers over server-sent events that carry no
 //! data but "changed".
+//! A second channel names agents whose notifications changed: their pages
+//! get a "notifications" event (the bell refetches its count).
 
 use leptos::prelude::*;
 
@@ -29,8 +31,15 @@ mod server {
     use tower_sessions::Session;
     use uuid::Uuid;
 
+    /// What changed: a workgroup's tasks, or an agent's notifications.
+    #[derive(Clone, Copy)]
+    enum Change {
+        Tasks(Uuid),
+        Notifications(Uuid),
+    }
+
     struct Hub {
-        changes: broadcast::Sender<Uuid>,
+        changes: broadcast::Sender<Change>,
         closing: watch::Sender<bool>,
     }
 
@@ -76,22 +85,26 @@ mod server {
         });
     }
 
-    /// Listens for `tandem_tasks` notifications, reconnecting after failures,
-    /// and starts the announcer of this process's own changes.
+    /// Listens for `tandem_tasks` and `tandem_notifications`, reconnecting
+    /// after failures, and starts the announcer of this process's own changes.
     pub fn spawn_listener(pool: sqlx::PgPool) {
         spawn_announcer(pool.clone());
         tokio::spawn(async move {
             loop {
                 match sqlx::postgres::PgListener::connect_with(&pool).await {
                     Ok(mut listener) => {
-                        if let Err(e) = listener.listen("tandem_tasks").await {
+                        if let Err(e) = listener.listen_all(["tandem_tasks", "tandem_notifications"]).await {
                             tracing::warn!(error = %e, "live updates: LISTEN failed");
                         } else {
                             loop {
                                 match listener.recv().await {
                                     Ok(n) => {
                                         if let Ok(id) = n.payload().parse::<Uuid>() {
-                                            let _ = hub().changes.send(id);
+                                            let change = match n.channel() {
+                                                "tandem_notifications" => Change::Notifications(id),
+                                                _ => Change::Tasks(id),
+                                            };
+                                            let _ = hub().changes.send(change);
                                         }
                                     }
                                     Err(e) => {
@@ -114,7 +127,8 @@ mod server {
         let _ = hub().closing.send(true);
     }
 
-    /// GET /api/live: a stream of "tasks" events for the session's workgroup.
+    /// GET /api/live: a stream of "tasks" events for the session's workgroup
+    /// and "notifications" events for the session's agent.
     pub async fn events(State(state): State<AppState>, session: Session) -> Response {
         let ids = async {
             let agent = session.get::<Uuid>(AGENT_KEY).await.ok()??;
@@ -140,25 +154,42 @@ mod server {
         }
         let changes = hub().changes.subscribe();
         let closing = hub().closing.subscribe();
-        let stream = futures::stream::unfold((changes, closing), move |(mut changes, mut closing)| async move {
+        // Which event a change makes for this stream, if any.
+        let name = move |change: Change| match change {
+            Change::Tasks(id) if id == workgroup_id => Some("tasks"),
+            Change::Notifications(id) if id == agent_id => Some("notifications"),
+            _ => None,
+        };
+        let stream = futures::stream::unfold((changes, closing, None), move |(mut changes, mut closing, mut pending)| async move {
             loop {
+                if let Some(event) = pending.take() {
+                    let event = Event::default().event(event).data("changed");
+                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing, None)));
+                }
                 if *closing.borrow() {
                     return None;
                 }
                 let changed = tokio::select! {
                     received = changes.recv() => match received {
-                        Ok(id) => id == workgroup_id,
-                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Ok(change) => name(change),
+                        Err(broadcast::error::RecvError::Lagged(_)) => {
+                            pending = Some("notifications");
+                            Some("tasks")
+                        }
                         Err(broadcast::error::RecvError::Closed) => return None,
                     },
                     _ = closing.changed() => return None,
                 };
-                if changed {
-                    // Many changes at once (a service of many tasks) make one event.
+                if let Some(first) = changed {
+                    // Many changes at once (a service of many tasks) make one event of each kind.
                     tokio::time::sleep(Duration::from_millis(150)).await;
-                    while changes.try_recv().is_ok() {}
-                    let event = Event::default().event("tasks").data("changed");
-                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing)));
+                    while let Ok(change) = changes.try_recv() {
+                        if let Some(other) = name(change).filter(|n| *n != first) {
+                            pending = Some(other);
+                        }
+                    }
+                    let event = Event::default().event(first).data("changed");
+                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing, pending)));
                 }
             }
         });
@@ -171,6 +202,12 @@ mod server {
 /// A counter that goes up whenever the workgroup's tasks change elsewhere;
 /// resources that read it refetch. Without JavaScript it never moves.
 pub fn use_task_changes() -> ReadSignal<u64> {
+    use_live("tasks")
+}
+
+/// A counter that goes up whenever the live stream sends `event` ("tasks"
+/// or "notifications").
+pub fn use_live(event: &'static str) -> ReadSignal<u64> {
     let (version, set_version) = signal(0u64);
     #[cfg(feature = "hydrate")]
     Effect::new(move |opened: Option<bool>| {
@@ -180,12 +217,12 @@ pub fn use_task_changes() -> ReadSignal<u64> {
         use wasm_bindgen::prelude::*;
         let Ok(source) = web_sys::EventSource::new("/api/live") else { return true };
         let on_change = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| set_version.update(|v| *v += 1));
-        let _ = source.add_event_listener_with_callback("tasks", on_change.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback(event, on_change.as_ref().unchecked_ref());
         let held = send_wrapper::SendWrapper::new((source, on_change));
         on_cleanup(move || held.0.close());
         true
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = set_version;
+    let _ = (set_version, event);
     version
 }

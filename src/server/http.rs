@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/live", get(crate::delivery::live::events))
         .route("/settings/billing/export.xlsx", get(crate::billing::export::download))
+        .route("/reports/export.xlsx", get(crate::reports::export::export))
         .leptos_routes(&state, routes, {
             let options = options.clone();
             move || shell(options.clone())

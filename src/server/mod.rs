@@ -194,7 +194,8 @@ fn spawn_housekeeping(pool: sqlx::PgPool) {
 }
 
 /// Queues the daily reminders of tasks due tomorrow and overdue: checked
-/// every hour, sent once a day per agent and workgroup.
+/// every hour, sent once a day per agent and workgroup. The same hour tells
+/// Administrators and Managers of license packs running out (once per pack).
 fn spawn_reminders(pool: sqlx::PgPool) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -204,6 +205,11 @@ fn spawn_reminders(pool: sqlx::PgPool) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(mails = n, "queued task reminders"),
                 Err(e) => tracing::warn!(error = %e, "could not queue task reminders"),
+            }
+            match crate::feed::reminders::notify_expiring_licenses(&pool).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(notifications = n, "told of licenses running out"),
+                Err(e) => tracing::warn!(error = %e, "could not tell of licenses running out"),
             }
         }
     });

@@ -1,4 +1,6 @@
-//! Small shared pieces of the pages: form messages, tabs, money.
+//! Small shared pieces of the pages: form messages, tabs, money, charts.
+
+pub mod chart;
 
 use crate::error::AppError;
 use leptos::prelude::*;

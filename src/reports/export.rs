@@ -1,0 +1,142 @@
+//! GET /reports/export.xlsx?from=&to=&by=: the report as an Excel file.
+//! A plain route (a download, not a server function), so it checks the
+//! session and the role itself, as the server functions do.
+
+use super::{parse_range, store, Report, ReportBy};
+use crate::server::context::{AppState, AGENT_KEY, WORKGROUP_KEY};
+use crate::server::db::{self, Tenant};
+use crate::workgroups::{store as workgroups, Role};
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderValue, StatusCode};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use serde::Deserialize;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+#[derive(Debug, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    by: String,
+}
+
+pub async fn export(State(state): State<AppState>, session: Session, Query(q): Query<ExportQuery>) -> Response {
+    let ids = async {
+        let agent = session.get::<Uuid>(AGENT_KEY).await.ok()??;
+        let workgroup = session.get::<Uuid>(WORKGROUP_KEY).await.ok()??;
+        Some((agent, workgroup))
+    }
+    .await;
+    let Some((agent_id, workgroup_id)) = ids else { return StatusCode::UNAUTHORIZED.into_response() };
+    let Ok((from, to)) = parse_range(&q.from, &q.to, chrono::Utc::now().date_naive()) else {
+        return (StatusCode::UNPROCESSABLE_ENTITY, "Enter the dates as YYYY-MM-DD, the start on or before the end.").into_response();
+    };
+    let by = ReportBy::parse(&q.by);
+    let built = async {
+        let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
+        let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
+        let report = match role {
+            Some(role) if role.at_least(Role::Associate) => {
+                Some(store::report(&mut tx, workgroup_id, by, from, to, role.at_least(Role::Manager)).await?)
+            }
+            _ => None,
+        };
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(report)
+    }
+    .await;
+    let report = match built {
+        Ok(Some(report)) => report,
+        Ok(None) => return StatusCode::FORBIDDEN.into_response(),
+        Err(e) => {
+            let reference = crate::error::log_internal(&e);
+            return (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference {reference}.")).into_response();
+        }
+    };
+    match workbook(&report) {
+        Ok(bytes) => {
+            let name = format!("tandem-report-by-{}-{}-to-{}.xlsx", by.as_str(), report.from, report.to);
+            let mut res = bytes.into_response();
+            let headers = res.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                headers.insert(header::CONTENT_DISPOSITION, v);
+            }
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(e) => {
+            let reference = crate::error::log_internal(&e);
+            (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference {reference}.")).into_response()
+        }
+    }
+}
+
+/// Dollars for a currency cell: the cents are exact, the spreadsheet's numbers are not integers.
+fn dollars(cents: i64) -> f64 {
+    cents as f64 / 100.0
+}
+
+/// The report as a workbook: the range as real dates, hours as numbers,
+/// money (for those who may see it) as currency cells.
+pub fn workbook(report: &Report) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Report")?;
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let money = Format::new().set_num_format("$#,##0.00");
+    let hours = Format::new().set_num_format("0.0");
+    let bold_money = Format::new().set_bold().set_num_format("$#,##0.00");
+    let bold_hours = Format::new().set_bold().set_num_format("0.0");
+
+    sheet.write_string_with_format(0, 0, format!("Tandem report by {}", report.by.label().to_lowercase()), &bold)?;
+    sheet.write_string(1, 0, "From")?;
+    sheet.write_date_with_format(1, 1, report.from, &date)?;
+    sheet.write_string(2, 0, "To")?;
+    sheet.write_date_with_format(2, 1, report.to, &date)?;
+
+    let mut headings = vec![report.by.label(), "Tasks completed", "Estimated hours", "Actual hours"];
+    if report.shows_money {
+        headings.extend(["Estimated cost", "Actual cost"]);
+    }
+    headings.push("Licenses consumed");
+    let head_row = 4;
+    for (c, h) in headings.iter().enumerate() {
+        sheet.write_string_with_format(head_row, c as u16, *h, &bold)?;
+    }
+    let lines = report.rows.iter().map(|row| (row, false)).chain(std::iter::once((&report.totals, true)));
+    for (r, (row, total)) in (head_row + 1..).zip(lines) {
+        let (num_hours, num_money) = if total { (&bold_hours, &bold_money) } else { (&hours, &money) };
+        let name = match &row.detail {
+            Some(detail) => format!("{} ({detail})", row.name),
+            None => row.name.clone(),
+        };
+        if total {
+            sheet.write_string_with_format(r, 0, name, &bold)?;
+            sheet.write_number_with_format(r, 1, row.tasks as f64, &bold)?;
+        } else {
+            sheet.write_string(r, 0, name)?;
+            sheet.write_number(r, 1, row.tasks as f64)?;
+        }
+        sheet.write_number_with_format(r, 2, row.estimated_minutes as f64 / 60.0, num_hours)?;
+        sheet.write_number_with_format(r, 3, row.worked_seconds as f64 / 3600.0, num_hours)?;
+        let mut c = 4;
+        if report.shows_money {
+            sheet.write_number_with_format(r, 4, dollars(row.estimated_cost_cents.unwrap_or(0)), num_money)?;
+            sheet.write_number_with_format(r, 5, dollars(row.actual_cost_cents.unwrap_or(0)), num_money)?;
+            c = 6;
+        }
+        sheet.write_number(r, c, row.licenses as f64)?;
+    }
+    sheet.set_column_width(0, 36)?;
+    for c in 1..headings.len() as u16 {
+        sheet.set_column_width(c, 16)?;
+    }
+    sheet.set_freeze_panes(head_row + 1, 0)?;
+    book.save_to_buffer()
+}
