@@ -106,6 +106,8 @@ CREATE TABLE payments (
 );
 
 -- A refund returns a paid order's licenses, once.
+CREATE INDEX payments_paid_idx ON payments (workgroup_id, paid_at);
+
 CREATE TABLE refunds (
     id             uuid PRIMARY KEY,
     workgroup_id   uuid NOT NULL,
@@ -116,6 +118,8 @@ CREATE TABLE refunds (
     refunded_by    uuid REFERENCES agents (id),
     FOREIGN KEY (workgroup_id, order_id) REFERENCES payments (workgroup_id, order_id)
 );
+
+CREATE INDEX refunds_refunded_idx ON refunds (workgroup_id, refunded_at);
 
 -- The license packs an order created, for refunds and the details view.
 CREATE TABLE order_packs (

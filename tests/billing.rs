@@ -274,6 +274,9 @@ async fn eight_concurrent_refunds_of_one_order_make_one_refund() {
     assert_eq!(count(&db, "SELECT count(*) FROM license_log WHERE workgroup_id = $1 AND action = 'refunded'", wg).await, 1);
     assert_eq!(db.gateway.refunds_made(), 1);
     assert_eq!(packs(&db, &ada).await, vec![("mailbox_migration".to_string(), 0, 0, 0)]);
+    // The feed tells each once: the purchase, then the refund.
+    assert_eq!(count(&db, "SELECT count(*) FROM events WHERE workgroup_id = $1 AND kind = 'licenses_bought' AND summary LIKE '%3 Mailbox Migration%'", wg).await, 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM events WHERE workgroup_id = $1 AND kind = 'refund'", wg).await, 1);
 }
 
 #[tokio::test]

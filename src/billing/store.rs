@@ -2,6 +2,7 @@
 //! lines, payments and refunds are only ever inserted: the status of an
 //! order is read from which of those rows exist.
 
+use crate::feed::{store::NewEvent, EventKind};
 use super::{BillingInfo, OrderLine, OrderRow, OrderStatus};
 use crate::cart::{local_currency, Address, CartLine, Totals};
 use crate::licenses::{store as licenses, PACK_LIFETIME_DAYS};
@@ -156,6 +157,18 @@ pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64
     .fetch_all(&mut **tx)
     .await?;
     let reference = format!("order {number}");
+    let items = sqlx::query_scalar!(
+        r#"SELECT string_agg(l.quantity || ' ' || coalesce(lt.name, initcap(replace(l.plan, '_', ' ')) || ' seats'), ', ' ORDER BY l.position) AS "items!"
+             FROM order_lines l LEFT JOIN license_types lt ON lt.code = l.license_type
+            WHERE l.workgroup_id = $1 AND l.order_id = $2"#,
+        workgroup_id,
+        order_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let summary = format!("Order {number} paid: {items}");
+    let link = format!("/settings/billing/{order_id}");
+    crate::feed::store::record(tx, workgroup_id, NewEvent::new(EventKind::LicensesBought, &summary).actor(agent_id).link(&link)).await?;
     for line in lines {
         if let Some(license_type) = line.license_type {
             let expires = now + chrono::Duration::days(PACK_LIFETIME_DAYS);
@@ -397,6 +410,8 @@ pub async fn insert_refund(
 
 /// Takes the order's licenses back out of their packs, through the license log.
 pub async fn return_licenses(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64, agent_id: Uuid) -> Result<(), sqlx::Error> {
+    let (summary, link) = (format!("Order {number} refunded"), format!("/settings/billing/{order_id}"));
+    crate::feed::store::record(tx, workgroup_id, NewEvent::new(EventKind::Refund, &summary).actor(agent_id).link(&link)).await?;
     let reference = format!("refund of order {number}");
     for (pack, quantity) in order_packs(tx, workgroup_id, order_id).await? {
         licenses::record(tx, workgroup_id, pack, licenses::Change::refunded(quantity), Some(agent_id), Some(&reference)).await?;

@@ -70,10 +70,13 @@ pub async fn license_stock(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Licens
 /// Seats of unexpired subscriptions against active members. (When seats are
 /// assigned to agents, "used" becomes the count of assigned seats.)
 pub async fn seats(tx: &mut Tx, workgroup_id: Uuid) -> Result<Seats, sqlx::Error> {
+    // Seats are handed to members lazily: settle them first.
+    crate::subscriptions::store::sync(tx, workgroup_id).await?;
     let r = sqlx::query!(
         r#"SELECT (SELECT coalesce(sum(seats), 0) FROM subscription_packs
-                    WHERE workgroup_id = $1 AND (expires_at IS NULL OR expires_at > now()))::bigint AS "total!",
-                  (SELECT count(*) FROM memberships WHERE workgroup_id = $1 AND role <> 'inactive') AS "used!""#,
+                    WHERE workgroup_id = $1 AND refunded_at IS NULL
+                      AND (expires_at IS NULL OR expires_at > now()))::bigint AS "total!",
+                  (SELECT count(*) FROM seat_assignments WHERE workgroup_id = $1) AS "used!""#,
         workgroup_id
     )
     .fetch_one(&mut **tx)
@@ -81,10 +84,18 @@ pub async fn seats(tx: &mut Tx, workgroup_id: Uuid) -> Result<Seats, sqlx::Error
     Ok(Seats { total: r.total, used: r.used })
 }
 
-/// What the workgroup spent this month. Orders are not part of Tandem yet,
-/// so there is nothing to add up: None, and the dashboard shows no figure.
-/// With orders, this becomes one query over the workgroup's paid orders
-/// since the first of the month (summing their totals in the database).
-pub async fn spend_this_month(_tx: &mut Tx, _workgroup_id: Uuid) -> Result<Option<Money>, sqlx::Error> {
-    Ok(None)
+/// What the workgroup spent this month (UTC): payments received since the
+/// first of the month, less refunds made since then. Licenses and seats are
+/// priced in US dollars.
+pub async fn spend_this_month(tx: &mut Tx, workgroup_id: Uuid) -> Result<Option<Money>, sqlx::Error> {
+    let cents = sqlx::query_scalar!(
+        r#"SELECT ((SELECT coalesce(sum(amount_cents), 0) FROM payments
+                     WHERE workgroup_id = $1 AND paid_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+                 - (SELECT coalesce(sum(amount_cents), 0) FROM refunds
+                     WHERE workgroup_id = $1 AND refunded_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'))::bigint AS "cents!""#,
+        workgroup_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Some(Money { cents: crate::money::Cents(cents), currency: "USD".into() }))
 }
