@@ -134,7 +134,7 @@ CREATE INDEX tasks_service_idx ON tasks (workgroup_id, service_id, position, id)
 -- My Tasks: an agent's unfinished tasks (and the load-balancing counts).
 CREATE INDEX tasks_agent_idx ON tasks (workgroup_id, agent_id, due_on, id) WHERE status <> 'completed';
 -- Team queues: a team's unclaimed open tasks.
-CREATE INDEX tasks_queue_idx ON tasks (workgroup_id, team_id, due_on, id) WHERE agent_id IS NULL AND status = 'open';
+CREATE INDEX tasks_queue_idx ON tasks (workgroup_id, team_id, due_on, service_id, position, id) WHERE agent_id IS NULL AND status = 'open';
 -- Reports: completed tasks by date.
 CREATE INDEX tasks_completed_idx ON tasks (workgroup_id, completed_at) WHERE status = 'completed';
 -- Reminders: unfinished assigned tasks by due date, across workgroups.

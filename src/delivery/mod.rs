@@ -20,6 +20,10 @@ use uuid::Uuid;
 /// Services and tasks per page of a list.
 pub const PAGE_SIZE: i64 = 50;
 
+/// Queued tasks shown per team queue on My Tasks (the first to claim; the
+/// count says how many wait in all).
+pub const QUEUE_PREVIEW: i64 = 20;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {

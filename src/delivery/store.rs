@@ -3,7 +3,7 @@
 
 use super::{
     AssigneeChoices, Choice, CustomerUserChoice, GroupChoice, Queue, ServiceRow, ServiceStatus, TaskRow, TaskStatus,
-    TeamChoice, PAGE_SIZE,
+    TeamChoice, PAGE_SIZE, QUEUE_PREVIEW,
 };
 use crate::error::AppResult;
 use crate::licenses::store as licenses;
@@ -488,7 +488,7 @@ pub async fn my_tasks(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, page: i64
     .await?;
     let rows = task_query!(
         "t.agent_id = $2 AND (t.status <> 'completed' OR (t.status = 'completed' AND t.with_errors))
-         ORDER BY t.status = 'completed', t.due_on, s.created_at, t.position, t.id LIMIT $3 OFFSET $4",
+         ORDER BY t.status = 'completed', t.due_on, t.service_id, t.position, t.id LIMIT $3 OFFSET $4",
         workgroup_id,
         agent_id,
         PAGE_SIZE,
@@ -518,10 +518,11 @@ pub async fn queues(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, shows_cost:
     let mut queues = Vec::with_capacity(teams.len());
     for team in teams {
         let rows = task_query!(
-            "t.team_id = $2 AND t.agent_id IS NULL AND t.status = 'open' ORDER BY t.due_on, s.created_at, t.position, t.id LIMIT $3",
+            // Index order (tasks_queue_idx): a service's tasks together, in runbook order.
+            "t.team_id = $2 AND t.agent_id IS NULL AND t.status = 'open' ORDER BY t.due_on, t.service_id, t.position, t.id LIMIT $3",
             workgroup_id,
             team.id,
-            PAGE_SIZE
+            QUEUE_PREVIEW
         )
         .fetch_all(&mut **tx)
         .await?;
