@@ -362,6 +362,11 @@ fn TaskLine(
     let id = task.id.to_string();
     let who = task.assignee_label();
     let status = task.status_label();
+    let badge = match (task.status, task.with_errors) {
+        (TaskStatus::Completed, false) => "status status-done",
+        (TaskStatus::Failed, _) | (TaskStatus::Completed, true) => "status status-blocked",
+        _ => "status",
+    };
     let mine = task.agent_id == Some(me);
     let may_work = task.agent_id.is_some() && (mine || manages);
     let title = match &task.user_name {
@@ -422,7 +427,7 @@ fn TaskLine(
             </td>
             <td>{duration_label(i64::from(task.estimated_minutes))}</td>
             <td>{who}{reassign}</td>
-            <td><span class="status">{status}</span></td>
+            <td><span class=badge>{status}</span></td>
             {shows_cost.then(|| view! { <td class="num">{task.estimated_cost_cents.map(money)}</td> })}
             <td class="row-actions">{buttons}</td>
         </tr>
