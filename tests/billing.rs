@@ -41,7 +41,7 @@ async fn open(client: &mut Client, items: &[(&str, i32)]) -> Purchase {
     let saved = client.call::<SaveCartAddresses>(&ADDRESS).await;
     assert!(saved.error().is_none(), "{}", saved.body);
     match client.call::<OpenCheckout>(&[]).await.json::<CheckoutState>() {
-        CheckoutState::Ready(p) => p,
+        CheckoutState::Ready(p) => *p,
         other => panic!("{other:?}"),
     }
 }

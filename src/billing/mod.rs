@@ -92,6 +92,9 @@ pub enum DateRange {
     Custom,
 }
 
+/// A time range [from, until), either end open.
+pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 impl DateRange {
     pub const ALL: [DateRange; 5] = [DateRange::Last30, DateRange::Last90, DateRange::ThisYear, DateRange::All, DateRange::Custom];
 
@@ -121,7 +124,7 @@ impl DateRange {
     }
 
     /// [from, until) in UTC. Custom dates are YYYY-MM-DD, both inclusive, either may be empty.
-    pub fn bounds(self, now: DateTime<Utc>, from: &str, to: &str) -> AppResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    pub fn bounds(self, now: DateTime<Utc>, from: &str, to: &str) -> AppResult<Bounds> {
         let day = |field: &str, s: &str| -> AppResult<Option<DateTime<Utc>>> {
             match s.trim() {
                 "" => Ok(None),

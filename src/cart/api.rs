@@ -99,7 +99,7 @@ pub async fn open_checkout() -> Result<CheckoutState, AppError> {
         return Ok(CheckoutState::NeedsAddress);
     };
     let totals = totals(&lines, held);
-    Ok(CheckoutState::Ready(Purchase {
+    Ok(CheckoutState::Ready(Box::new(Purchase {
         key: Uuid::new_v4(),
         fingerprint: fingerprint(&lines, &totals),
         lines,
@@ -107,7 +107,7 @@ pub async fn open_checkout() -> Result<CheckoutState, AppError> {
         billing: billing_address,
         shipping,
         email,
-    }))
+    })))
 }
 
 /// Checkout: pays the cart by card. Replays with the same key answer with

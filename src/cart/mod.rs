@@ -245,7 +245,7 @@ pub struct Purchase {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CheckoutState {
-    Ready(Purchase),
+    Ready(Box<Purchase>),
     EmptyCart,
     NeedsAddress,
 }

@@ -236,7 +236,7 @@ pub fn CompletePurchasePage() -> impl IntoView {
                     Ok(CheckoutState::NeedsAddress) => view! {
                         <section class="panel"><p class="hint">"Enter your billing address first. "<A href="/settings/cart/address">"Billing address"</A></p></section>
                     }.into_any(),
-                    Ok(CheckoutState::Ready(purchase)) => view! { <Complete purchase pay quote/> }.into_any(),
+                    Ok(CheckoutState::Ready(purchase)) => view! { <Complete purchase=*purchase pay quote/> }.into_any(),
                 }
             })}
         </Transition>
