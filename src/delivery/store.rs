@@ -299,6 +299,31 @@ fn service_row(r: ServiceRecord, today: NaiveDate, shows_cost: bool) -> ServiceR
     }
 }
 
+/// Every service query selects the same columns; `$1` is always the workgroup.
+macro_rules! service_query {
+    ($where_order:literal, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            ServiceRecord,
+            r#"SELECT s.id, s.name, s.customer_id, c.name AS customer_name, r.name AS runbook_name, s.due_on,
+                  a.display_name AS "agent_name?", tm.name AS "team_name?",
+                  s.tasks_total, s.tasks_completed, s.tasks_failed,
+                  (SELECT coalesce(sum(coalesce(t.estimated_cost_cents,
+                                                (t.estimated_minutes * coalesce(tr.hourly_rate_cents, w.default_cost_cents) + 30) / 60)), 0)
+                     FROM tasks t
+                     LEFT JOIN memberships tr ON tr.workgroup_id = t.workgroup_id AND tr.agent_id = t.agent_id
+                    WHERE t.workgroup_id = s.workgroup_id AND t.service_id = s.id)::bigint AS "cost!"
+             FROM services s
+             JOIN workgroups w ON w.id = s.workgroup_id
+             JOIN customers c ON c.workgroup_id = s.workgroup_id AND c.id = s.customer_id
+             JOIN runbooks r ON r.id = s.runbook_id
+             LEFT JOIN memberships a ON a.workgroup_id = s.workgroup_id AND a.agent_id = s.agent_id
+             LEFT JOIN teams tm ON tm.workgroup_id = s.workgroup_id AND tm.id = s.team_id
+            WHERE s.workgroup_id = $1 AND "# + $where_order,
+            $($arg),*
+        )
+    };
+}
+
 /// A page of the Delivery Center and the number of services matching.
 pub async fn services(tx: &mut Tx, workgroup_id: Uuid, filter: &ServiceFilter, shows_cost: bool) -> Result<(Vec<ServiceRow>, i64), sqlx::Error> {
     let status = filter.status.map(|s| s.as_str());
@@ -315,23 +340,8 @@ pub async fn services(tx: &mut Tx, workgroup_id: Uuid, filter: &ServiceFilter, s
     )
     .fetch_one(&mut **tx)
     .await?;
-    let rows = sqlx::query_as!(
-        ServiceRecord,
-        r#"SELECT s.id, s.name, s.customer_id, c.name AS customer_name, r.name AS runbook_name, s.due_on,
-                  a.display_name AS "agent_name?", tm.name AS "team_name?",
-                  s.tasks_total, s.tasks_completed, s.tasks_failed,
-                  (SELECT coalesce(sum(coalesce(t.estimated_cost_cents,
-                                                (t.estimated_minutes * coalesce(tr.hourly_rate_cents, w.default_cost_cents) + 30) / 60)), 0)
-                     FROM tasks t
-                     LEFT JOIN memberships tr ON tr.workgroup_id = t.workgroup_id AND tr.agent_id = t.agent_id
-                    WHERE t.workgroup_id = s.workgroup_id AND t.service_id = s.id)::bigint AS "cost!"
-             FROM services s
-             JOIN workgroups w ON w.id = s.workgroup_id
-             JOIN customers c ON c.workgroup_id = s.workgroup_id AND c.id = s.customer_id
-             JOIN runbooks r ON r.id = s.runbook_id
-             LEFT JOIN memberships a ON a.workgroup_id = s.workgroup_id AND a.agent_id = s.agent_id
-             LEFT JOIN teams tm ON tm.workgroup_id = s.workgroup_id AND tm.id = s.team_id
-            WHERE s.workgroup_id = $1 AND ($2::uuid IS NULL OR s.customer_id = $2)
+    let rows = service_query!(
+        r#"($2::uuid IS NULL OR s.customer_id = $2)
               AND ($3::text IS NULL
                    OR ($3 = 'completed' AND s.tasks_completed = s.tasks_total)
                    OR ($3 = 'blocked' AND s.tasks_completed < s.tasks_total AND s.tasks_failed > 0)
@@ -355,23 +365,8 @@ pub async fn services(tx: &mut Tx, workgroup_id: Uuid, filter: &ServiceFilter, s
 }
 
 pub async fn service(tx: &mut Tx, workgroup_id: Uuid, id: Uuid, shows_cost: bool) -> Result<Option<ServiceRow>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        ServiceRecord,
-        r#"SELECT s.id, s.name, s.customer_id, c.name AS customer_name, r.name AS runbook_name, s.due_on,
-                  a.display_name AS "agent_name?", tm.name AS "team_name?",
-                  s.tasks_total, s.tasks_completed, s.tasks_failed,
-                  (SELECT coalesce(sum(coalesce(t.estimated_cost_cents,
-                                                (t.estimated_minutes * coalesce(tr.hourly_rate_cents, w.default_cost_cents) + 30) / 60)), 0)
-                     FROM tasks t
-                     LEFT JOIN memberships tr ON tr.workgroup_id = t.workgroup_id AND tr.agent_id = t.agent_id
-                    WHERE t.workgroup_id = s.workgroup_id AND t.service_id = s.id)::bigint AS "cost!"
-             FROM services s
-             JOIN workgroups w ON w.id = s.workgroup_id
-             JOIN customers c ON c.workgroup_id = s.workgroup_id AND c.id = s.customer_id
-             JOIN runbooks r ON r.id = s.runbook_id
-             LEFT JOIN memberships a ON a.workgroup_id = s.workgroup_id AND a.agent_id = s.agent_id
-             LEFT JOIN teams tm ON tm.workgroup_id = s.workgroup_id AND tm.id = s.team_id
-            WHERE s.workgroup_id = $1 AND s.id = $2"#,
+    let row = service_query!(
+        r#"s.id = $2"#,
         workgroup_id,
         id
     )
