@@ -8,7 +8,8 @@ mod common;
 use chrono::Duration;
 use common::{test_db, Agent, Client, TestDb};
 use tandem::billing::{
-    BillingHistory, GetBillingInfo, GetOrder, History, MarkOrderPaid, OrderDetails, OrderStatus, RefundOrder, SaveBillingAddress,
+    self,
+    BillingHistory, GetBillingInfo, GetOrder, History, OrderDetails, OrderStatus, RefundOrder, SaveBillingAddress,
     SaveSubscriptionCard,
 };
 use tandem::cart::{
@@ -301,40 +302,106 @@ async fn an_order_with_a_used_license_is_never_refunded() {
     assert_eq!(db.gateway.refunds_made(), 0);
 }
 
-#[tokio::test]
-async fn a_quote_makes_an_open_order_that_an_administrator_marks_paid() {
-    let db = test_db().await;
-    let mut ada = db.sign_up("Ada").await;
-    let purchase = open(&mut ada.client, &[("user_migration_bundle", 4)]).await;
+/// Places a quote for `items` and answers its id and number.
+async fn quote(client: &mut Client, items: &[(&str, i32)]) -> (Uuid, i64) {
+    let purchase = open(client, items).await;
     let fields = [("key", purchase.key.to_string()), ("fingerprint", purchase.fingerprint.clone()), ("email", "billing@example.com".into())];
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let id = ada.client.call::<CreateQuote>(&fields).await.json::<Uuid>();
+    let id = client.call::<CreateQuote>(&fields).await.json::<Uuid>();
     // A second click on Create Quote: the same order.
-    assert_eq!(ada.client.call::<CreateQuote>(&fields).await.json::<Uuid>(), id);
-    let o = order(&mut ada.client, id).await;
-    assert_eq!((o.status, o.wire, o.can_mark_paid), (OrderStatus::Open, true, true));
-    assert!(packs(&db, &ada).await.is_empty(), "no licenses before the payment");
+    assert_eq!(client.call::<CreateQuote>(&fields).await.json::<Uuid>(), id);
+    (id, order(client, id).await.number)
+}
+
+/// What a workgroup holds, to compare before and after an attempt.
+async fn holdings(db: &TestDb, wg: Uuid) -> [i64; 4] {
+    [
+        count(db, "SELECT count(*) FROM orders WHERE workgroup_id = $1", wg).await,
+        count(db, "SELECT count(*) FROM payments WHERE workgroup_id = $1", wg).await,
+        count(db, "SELECT coalesce(sum(available + reserved), 0)::bigint FROM license_packs WHERE workgroup_id = $1", wg).await,
+        count(db, "SELECT count(*) FROM license_log WHERE workgroup_id = $1", wg).await,
+    ]
+}
+
+async fn operator_mark_paid(db: &TestDb, number: i64, reference: &str, cents: i64) -> Result<billing::operator::Recorded, billing::operator::Refused> {
+    let mut owner = db.owner_conn().await;
+    billing::operator::mark_paid(&mut owner, &db.pool, number, reference, tandem::money::Cents(cents), db.clock.now()).await
+}
+
+#[tokio::test]
+async fn no_role_of_a_workgroup_can_mark_its_own_quote_paid() {
+    let db = test_db().await;
+    let mut ada = db.sign_up("Ada").await;
     let wg = ada.own_workgroup;
+    let (id, _) = quote(&mut ada.client, &[("user_migration_bundle", 4)]).await;
+    let before = holdings(&db, wg).await;
+    // The exploit as it was: the Administrator of a workgroup anyone can
+    // sign up for posts Mark as paid for their own quote. No server function
+    // records a payment any more, under any name.
+    let paths: Vec<&str> = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+    assert!(paths.iter().any(|p| p.contains("create_quote")), "the registry is read: {paths:?}");
+    assert!(!paths.iter().any(|p| p.contains("paid") || p.contains("wire")), "{paths:?}");
+    for path in ["/api/mark_order_paid", "/api/MarkOrderPaid"] {
+        let answer = ada.client.post_form(path, &[("order_id", &id.to_string()), ("reference", "BANK-1")]).await;
+        assert!(answer.status.is_client_error(), "{path}: {}", answer.status);
+    }
+    let o = order(&mut ada.client, id).await;
+    assert_eq!(o.status, OrderStatus::Open);
+    assert_eq!(holdings(&db, wg).await, before, "nothing changed");
+    assert!(packs(&db, &ada).await.is_empty(), "no licenses before the payment");
+}
+
+#[tokio::test]
+async fn a_quote_is_paid_when_the_operator_records_its_transfer() {
+    let db = test_db().await;
+    let mut ada = db.sign_up("Ada").await;
+    let wg = ada.own_workgroup;
+    let (id, number) = quote(&mut ada.client, &[("user_migration_bundle", 4)]).await;
+    let o = order(&mut ada.client, id).await;
+    assert_eq!((o.status, o.wire, o.totals.total.0), (OrderStatus::Open, true, 6000));
     let mut conn = db.owner_conn().await;
     let body: String = sqlx::query_scalar("SELECT body FROM mail_outbox WHERE workgroup_id = $1 AND to_email = 'billing@example.com'")
         .bind(wg)
         .fetch_one(&mut conn)
         .await
         .unwrap();
-    assert!(body.contains(&format!("TANDEM-{}", o.number)) && body.contains("$60.00") && body.contains(&format!("/settings/billing/{id}/quote")));
+    assert!(body.contains(&format!("quote TANDEM-{number} (your order number, {number})")), "{body}");
+    assert!(body.contains("$60.00") && body.contains(&format!("/settings/billing/{id}/quote")));
+    assert!(body.contains("when the transfer is received"));
 
-    // A Manager may not record payments.
-    let mut max = db.sign_up("Max").await;
-    db.join_as(&mut max, wg, "manager").await;
-    let fields = [("order_id", id.to_string()), ("reference", "BANK-1".into())];
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(max.client.call::<MarkOrderPaid>(&fields).await.error(), Some(AppError::Forbidden));
-    assert!(ada.client.call::<MarkOrderPaid>(&fields).await.error().is_none());
-    assert!(matches!(ada.client.call::<MarkOrderPaid>(&fields).await.error(), Some(AppError::Conflict(_))));
+    // The operator lists it among the quotes awaiting a transfer.
+    let open = billing::operator::list(&mut conn, true).await.unwrap();
+    let listed = open.iter().find(|o| o.number == number).expect("listed");
+    assert_eq!((listed.total.0, listed.wire, listed.status, listed.reference()), (6000, true, OrderStatus::Open, format!("TANDEM-{number}")));
+
+    // Refused, changing nothing: a wrong amount, no reference, no such order.
+    let before = holdings(&db, wg).await;
+    assert!(matches!(operator_mark_paid(&db, number, "BANK-1", 5999).await, Err(billing::operator::Refused::WrongAmount { total: 6000, .. })));
+    assert!(matches!(operator_mark_paid(&db, number, "  ", 6000).await, Err(billing::operator::Refused::BadReference)));
+    assert!(matches!(operator_mark_paid(&db, 999_999, "BANK-1", 6000).await, Err(billing::operator::Refused::NoSuchOrder(999_999))));
+    assert_eq!(holdings(&db, wg).await, before);
+
+    // The right amount, once: the licenses arrive with the payment.
+    let recorded = operator_mark_paid(&db, number, "BANK  1", 6000).await.unwrap();
+    assert_eq!((recorded.order_id, recorded.workgroup_id), (id, wg));
+    assert!(matches!(operator_mark_paid(&db, number, "BANK-1", 6000).await, Err(billing::operator::Refused::AlreadyPaid(_))));
     assert_eq!(packs(&db, &ada).await, vec![("user_migration_bundle".to_string(), 4, 0, 0)]);
+    assert_eq!(count(&db, "SELECT count(*) FROM payments WHERE workgroup_id = $1 AND recorded_by IS NULL", wg).await, 1);
     let o = order(&mut ada.client, id).await;
     assert_eq!(o.status, OrderStatus::Paid);
-    assert!(o.paid.unwrap().1.contains("BANK-1"));
+    assert!(o.paid.unwrap().1.contains("BANK 1"));
+    assert!(billing::operator::list(&mut conn, true).await.unwrap().iter().all(|o| o.number != number));
+    let told: i64 = sqlx::query_scalar("SELECT count(*) FROM mail_outbox WHERE workgroup_id = $1 AND subject LIKE '%payment received'")
+        .bind(wg)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(told, 1);
+
+    // A card order has no transfer to record.
+    let card_order = buy(&mut ada.client, &[("mailbox_migration", 1)]).await;
+    let card_number = order(&mut ada.client, card_order).await.number;
+    assert!(matches!(operator_mark_paid(&db, card_number, "BANK-2", 1200).await, Err(billing::operator::Refused::NotWire(_))));
 
     // Wire transfers are never refundable, whenever.
     for days in [2, 3, 9] {
@@ -364,7 +431,6 @@ async fn associates_are_refused_everything_but_their_own_seat() {
         c.call::<BillingHistory>(&[("range", "all"), ("from", ""), ("to", "")]).await,
         c.call::<GetOrder>(&[("order_id", &id)]).await,
         c.call::<RefundOrder>(&[("order_id", &id)]).await,
-        c.call::<MarkOrderPaid>(&[("order_id", &id), ("reference", "")]).await,
         c.call::<GetBillingInfo>(&[]).await,
         c.call::<SaveBillingAddress>(&[("address[name]", "B"), ("currency", "usd")]).await,
         c.call::<SaveSubscriptionCard>(&card("4242424242424242").iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()).await,
@@ -397,7 +463,6 @@ async fn another_workgroups_order_ids_give_nothing() {
     for answer in [
         eve.client.call::<GetOrder>(&[("order_id", &id)]).await,
         eve.client.call::<RefundOrder>(&[("order_id", &id)]).await,
-        eve.client.call::<MarkOrderPaid>(&[("order_id", &id), ("reference", "")]).await,
         eve.client.call::<GetOrder>(&[("order_id", "not-an-id")]).await,
     ] {
         assert_eq!(answer.error(), Some(AppError::NotFound), "{}", answer.body);
@@ -545,4 +610,72 @@ async fn the_cart_survives_and_belongs_to_one_agent_in_one_workgroup() {
     let mut max = db.sign_up("Max").await;
     db.join_as(&mut max, ada.own_workgroup, "manager").await;
     assert!(max.client.call::<GetCart>(&[]).await.json::<CartView>().lines.is_empty());
+}
+
+#[tokio::test]
+async fn a_checkout_key_replayed_elsewhere_never_borrows_a_charge() {
+    use tandem::server::payments::{TEST_CARD_DECLINED, TEST_CARD_OK};
+    let db = test_db().await;
+    let mut ada = db.sign_up("Ada").await;
+    let a = ada.own_workgroup;
+    let in_a = open(&mut ada.client, &[("mailbox_migration", 3)]).await;
+    let paid_in_a = pay(&mut ada.client, &in_a, TEST_CARD_OK).await.json::<Uuid>();
+    assert_eq!(db.gateway.charges_made(), 1);
+
+    // Ada is Administrator of a second workgroup and fills the same cart there.
+    let bea = db.sign_up("Bea").await;
+    let b = bea.own_workgroup;
+    db.join_as(&mut ada, b, "administrator").await;
+    let in_b = open(&mut ada.client, &[("mailbox_migration", 3)]).await;
+    assert_eq!(in_b.fingerprint, in_a.fingerprint, "the same cart, the same fingerprint");
+    assert_ne!(in_b.key, in_a.key);
+
+    // The exploit: A's paid page replayed in B with a declined card.
+    let before = holdings(&db, b).await;
+    let answer = pay(&mut ada.client, &in_a, TEST_CARD_DECLINED).await;
+    assert!(matches!(answer.error(), Some(AppError::Conflict(m)) if m.contains("out of date")), "{}", answer.body);
+    assert_eq!(holdings(&db, b).await, before, "no order in B");
+    // Another Manager of A replays Ada's page: it is not theirs.
+    let mut max = db.sign_up("Max").await;
+    db.join_as(&mut max, a, "manager").await;
+    open(&mut max.client, &[("mailbox_migration", 3)]).await;
+    let answer = pay(&mut max.client, &in_a, TEST_CARD_OK).await;
+    assert!(matches!(answer.error(), Some(AppError::Conflict(m)) if m.contains("out of date")), "{}", answer.body);
+    // A key nobody was given, or not a key at all.
+    for key in [Uuid::new_v4().to_string(), "not-a-key".into()] {
+        let forged = Purchase { key: key.parse().unwrap_or_default(), ..in_b.clone() };
+        assert!(matches!(pay(&mut ada.client, &forged, TEST_CARD_OK).await.error(), Some(AppError::Conflict(_))));
+    }
+    // B's own page with B's declined card: declined, nothing made.
+    assert!(pay(&mut ada.client, &in_b, TEST_CARD_DECLINED).await.error().unwrap().for_field("number").is_some());
+    assert_eq!(holdings(&db, b).await, before);
+    assert_eq!(db.gateway.charges_made(), 1);
+
+    // Paid with a good card, B's order has a charge of its own.
+    let paid_in_b = pay(&mut ada.client, &in_b, TEST_CARD_OK).await.json::<Uuid>();
+    assert_ne!(paid_in_b, paid_in_a);
+    assert_eq!(db.gateway.charges_made(), 2);
+    let mut conn = db.owner_conn().await;
+    let (payments, charges): (i64, i64) = sqlx::query_as("SELECT count(*), count(DISTINCT gateway_charge) FROM payments WHERE method = 'card'")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!((payments, charges), (2, 2), "the sandbox ledger and the payments table agree");
+    // Max's page in A was never used: the order count of A is Ada's one.
+    assert_eq!(count(&db, "SELECT count(*) FROM orders WHERE workgroup_id = $1", a).await, 1);
+}
+
+#[tokio::test]
+async fn a_complete_purchase_page_goes_out_of_date_after_a_day() {
+    let db = test_db().await;
+    let mut ada = db.sign_up("Ada").await;
+    let purchase = open(&mut ada.client, &[("mailbox_migration", 1)]).await;
+    db.clock.advance(Duration::hours(25));
+    let answer = pay(&mut ada.client, &purchase, "4242424242424242").await;
+    assert!(matches!(answer.error(), Some(AppError::Conflict(m)) if m.contains("out of date")), "{}", answer.body);
+    assert_eq!(db.gateway.charges_made(), 0);
+    // Opened again, it pays.
+    let purchase = open(&mut ada.client, &[]).await;
+    pay(&mut ada.client, &purchase, "4242424242424242").await.json::<Uuid>();
+    assert_eq!(db.gateway.charges_made(), 1);
 }

@@ -85,7 +85,6 @@ pub async fn get_order(order_id: String) -> Result<OrderDetails, AppError> {
         paid: order.paid_at.zip(order.payment),
         refunded: order.refunded,
         refund_offer: blocker.map_or(Ok(()), Err),
-        can_mark_paid: status == OrderStatus::Open && ctx.role.at_least(Role::Administrator),
     })
 }
 
@@ -117,33 +116,6 @@ pub async fn refund_order(order_id: String) -> Result<(), AppError> {
     subscriptions::sync(&mut tx, ctx.workgroup_id).await?;
     tx.commit().await?;
     tracing::info!(order_id = %id, number = order.number, "order refunded");
-    Ok(())
-}
-
-/// An Administrator records the wire transfer that pays an Open order; its
-/// licenses arrive in the same transaction.
-#[server]
-pub async fn mark_order_paid(order_id: String, reference: String) -> Result<(), AppError> {
-    let (state, ctx) = authorize().await?;
-    ctx.require(Role::Administrator)?;
-    let id = parse_id(&order_id)?;
-    let reference = reference.split_whitespace().collect::<Vec<_>>().join(" ");
-    if reference.chars().count() > 100 {
-        return Err(AppError::validation("reference", "Keep the reference to 100 characters or fewer."));
-    }
-    let mut tx = ctx.begin(&state).await?;
-    store::lock_order(&mut tx, id).await?;
-    let order = store::order(&mut tx, ctx.workgroup_id, id).await?.ok_or(AppError::NotFound)?;
-    if !order.wire || order.status() != OrderStatus::Open {
-        return Err(AppError::Conflict("This order is already paid.".into()));
-    }
-    let now = state.clock.now();
-    if !store::insert_wire_payment(&mut tx, ctx.workgroup_id, id, order.totals.total, now, &reference, ctx.agent_id).await? {
-        return Err(AppError::Conflict("This order is already paid.".into()));
-    }
-    store::fulfil(&mut tx, ctx.workgroup_id, id, order.number, ctx.agent_id, now).await?;
-    tx.commit().await?;
-    tracing::info!(order_id = %id, number = order.number, "wire transfer recorded");
     Ok(())
 }
 

@@ -1,9 +1,12 @@
 //! Orders after checkout: Billing History (filters, details, Excel export),
-//! refunds, recording wire transfers, and the workgroup's billing information.
+//! refunds, the operator's record of wire transfers, and the workgroup's
+//! billing information.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod operator;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;
@@ -182,8 +185,6 @@ pub struct OrderDetails {
     pub refunded: Option<(DateTime<Utc>, Cents)>,
     /// Ok: the Refund button is shown. Err: why not (shown as a hint).
     pub refund_offer: Result<(), String>,
-    /// An Administrator may record the wire transfer of an Open order.
-    pub can_mark_paid: bool,
 }
 
 /// The Billing Information tab.

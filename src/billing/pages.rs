@@ -2,7 +2,7 @@
 //! paid), the printable quote, and Settings → Billing Information.
 
 use super::{
-    billing_history, get_billing_info, get_order, wire_reference, BillingInfo, DateRange, History, MarkOrderPaid, OrderDetails, OrderStatus,
+    billing_history, get_billing_info, get_order, wire_reference, BillingInfo, DateRange, History, OrderDetails, OrderStatus,
     RefundOrder, SaveBillingAddress, SaveSubscriptionCard,
 };
 use crate::money::Cents;
@@ -121,8 +121,7 @@ pub fn OrderPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let refund = ServerAction::<RefundOrder>::new();
-    let mark_paid = ServerAction::<MarkOrderPaid>::new();
-    let order = Resource::new(move || (id(), refund.version().get(), mark_paid.version().get()), |(id, _, _)| get_order(id));
+    let order = Resource::new(move || (id(), refund.version().get()), |(id, _)| get_order(id));
     let just_paid = move || query.with(|q| q.get("paid").is_some());
     view! {
         <Title text="Order · Billing History · Tandem"/>
@@ -130,7 +129,7 @@ pub fn OrderPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(o) => view! { <Order order=o refund mark_paid just_paid=just_paid()/> }.into_any(),
+                    Ok(o) => view! { <Order order=o refund just_paid=just_paid()/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -139,12 +138,10 @@ pub fn OrderPage() -> impl IntoView {
 }
 
 #[component]
-fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, mark_paid: ServerAction<MarkOrderPaid>, just_paid: bool) -> impl IntoView {
+fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, just_paid: bool) -> impl IntoView {
     let refund_error = error_of(refund);
-    let mark_error = error_of(mark_paid);
     let refunded_now = succeeded(refund);
     let id = order.id.to_string();
-    let id2 = id.clone();
     let status = order.status;
     view! {
         {(just_paid && status == OrderStatus::Paid).then(|| view! {
@@ -188,6 +185,7 @@ fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, mark_paid: Serv
                 <div><h3>"Billing address"</h3><AddressLines lines=order.billing.lines()/></div>
                 <div><h3>"Shipping address"</h3><AddressLines lines=order.shipping.lines()/></div>
             </div>
+            {(order.wire && status == OrderStatus::Open).then(|| view! { <WireInstructions number=order.number/> })}
             {order.wire.then(|| view! {
                 <p><A href=format!("/settings/billing/{}/quote", order.id)>"Printable quote"</A>
                    {order.quote_email.clone().map(|e| format!(" · emailed to {e}"))}</p>
@@ -209,20 +207,18 @@ fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, mark_paid: Serv
             Err(_) => ().into_any(),
         }}
         <Show when=move || refunded_now.get()><p class="notice" role="status">"Refunded."</p></Show>
-        {order.can_mark_paid.then(|| view! {
-            <section class="panel" aria-labelledby="mark-heading">
-                <h2 id="mark-heading">"Record the wire transfer"</h2>
-                <p class="hint">{format!("When the transfer quoting {} has arrived, record it: the licenses are added at once.", wire_reference(order.number))}</p>
-                <ActionForm action=mark_paid>
-                    <input type="hidden" name="order_id" value=id2.clone()/>
-                    <label for="wire-reference">"Bank reference (optional)"</label>
-                    <input id="wire-reference" name="reference" type="text" maxlength="100"/>
-                    <FieldError error=mark_error field="reference"/>
-                    <FormError error=mark_error/>
-                    <div class="actions"><button type="submit" class="primary-inline" disabled=move || mark_paid.pending().get()>"Mark as paid"</button></div>
-                </ActionForm>
-            </section>
-        })}
+    }
+}
+
+/// What to put on the wire transfer, and when the licenses arrive.
+#[component]
+fn WireInstructions(number: i64) -> impl IntoView {
+    view! {
+        <p class="wire-instructions" data-testid="wire-instructions">
+            "Pay by wire transfer and quote "<strong>{wire_reference(number)}</strong>
+            {format!(" (your order number, {number}) as the payment reference. ")}
+            "The licenses are added to your workgroup when the transfer is received."
+        </p>
     }
 }
 
@@ -265,8 +261,7 @@ pub fn QuotePage() -> impl IntoView {
                                     <tr class="grand-total"><th scope="row" colspan="3">"Total due (USD)"</th><td class="num">{usd(o.totals.total)}</td></tr>
                                 </tfoot>
                             </table>
-                            <p>{format!("Pay by wire transfer, quoting reference {}. ", wire_reference(o.number))}
-                               "The licenses are added to the workgroup as soon as the payment is recorded."</p>
+                            <WireInstructions number=o.number/>
                             <p class="hint">{format!("Status: {}", o.status.label())}</p>
                         </article>
                         <p class="no-print js-only"><button type="button" on:click=print>"Print"</button></p>

@@ -15,6 +15,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 pub struct NewOrder<'a> {
+    /// The checkout's id (see `cart::purchase`).
+    pub id: Uuid,
     pub workgroup_id: Uuid,
     pub key: Uuid,
     pub fingerprint: &'a str,
@@ -28,21 +30,16 @@ pub struct NewOrder<'a> {
     pub quote_email: Option<&'a str>,
 }
 
-/// An order already made with an idempotency key: (id, number, fingerprint).
-pub async fn by_key(tx: &mut Tx, workgroup_id: Uuid, key: Uuid) -> Result<Option<(Uuid, i64, String)>, sqlx::Error> {
-    let row = sqlx::query!(
-        "SELECT id, number, cart_fingerprint FROM orders WHERE workgroup_id = $1 AND idempotency_key = $2",
-        workgroup_id,
-        key
-    )
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(row.map(|r| (r.id, r.number, r.cart_fingerprint)))
+/// The number of an order already made, if it is.
+pub async fn number_of(tx: &mut Tx, workgroup_id: Uuid, id: Uuid) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT number FROM orders WHERE workgroup_id = $1 AND id = $2", workgroup_id, id)
+        .fetch_optional(&mut **tx)
+        .await
 }
 
-/// Inserts the order and its lines: (id, number), or None if the key was used meanwhile.
-pub async fn insert_order(tx: &mut Tx, o: &NewOrder<'_>) -> Result<Option<(Uuid, i64)>, sqlx::Error> {
-    let id = Uuid::new_v4();
+/// Inserts the order and its lines: its number, or None if the key was used meanwhile.
+pub async fn insert_order(tx: &mut Tx, o: &NewOrder<'_>) -> Result<Option<i64>, sqlx::Error> {
+    let id = o.id;
     let number = sqlx::query_scalar!(
         "INSERT INTO orders (id, workgroup_id, idempotency_key, cart_fingerprint, placed_by, created_at, method,
                              subtotal_cents, discount_percent, discount_cents, total_cents, billing_address, shipping_address, quote_email)
@@ -85,7 +82,7 @@ pub async fn insert_order(tx: &mut Tx, o: &NewOrder<'_>) -> Result<Option<(Uuid,
         .execute(&mut **tx)
         .await?;
     }
-    Ok(Some((id, number)))
+    Ok(Some(number))
 }
 
 pub async fn insert_card_payment(
@@ -119,7 +116,8 @@ pub async fn insert_card_payment(
     Ok(())
 }
 
-/// Records a wire transfer for an Open order; false if it is paid already.
+/// Records a wire transfer for an Open order (the operator does, so no
+/// agent); false if it is paid already.
 pub async fn insert_wire_payment(
     tx: &mut Tx,
     workgroup_id: Uuid,
@@ -127,19 +125,17 @@ pub async fn insert_wire_payment(
     amount: Cents,
     paid_at: DateTime<Utc>,
     reference: &str,
-    agent_id: Uuid,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
-        "INSERT INTO payments (id, workgroup_id, order_id, method, amount_cents, currency, paid_at, wire_reference, recorded_by)
-         VALUES ($1, $2, $3, 'wire', $4, 'USD', $5, $6, $7)
+        "INSERT INTO payments (id, workgroup_id, order_id, method, amount_cents, currency, paid_at, wire_reference)
+         VALUES ($1, $2, $3, 'wire', $4, 'USD', $5, $6)
          ON CONFLICT (order_id) DO NOTHING",
         Uuid::new_v4(),
         workgroup_id,
         order_id,
         amount.0,
         paid_at,
-        reference,
-        agent_id
+        reference
     )
     .execute(&mut **tx)
     .await?;
@@ -148,7 +144,8 @@ pub async fn insert_wire_payment(
 
 /// Delivers a paid order: a license pack per license line (written to the
 /// license log) and a seat pack per plan line, in the caller's transaction.
-pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64, agent_id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+/// `agent_id` is who paid; None when the operator recorded a wire transfer.
+pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64, agent_id: Option<Uuid>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let lines = sqlx::query!(
         "SELECT license_type, plan, quantity FROM order_lines WHERE workgroup_id = $1 AND order_id = $2 ORDER BY position",
         workgroup_id,
@@ -168,7 +165,12 @@ pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64
     .await?;
     let summary = format!("Order {number} paid: {items}");
     let link = format!("/settings/billing/{order_id}");
-    crate::feed::store::record(tx, workgroup_id, NewEvent::new(EventKind::LicensesBought, &summary).actor(agent_id).link(&link)).await?;
+    let event = NewEvent::new(EventKind::LicensesBought, &summary).link(&link);
+    let event = match agent_id {
+        Some(agent_id) => event.actor(agent_id),
+        None => event,
+    };
+    crate::feed::store::record(tx, workgroup_id, event).await?;
     for line in lines {
         if let Some(license_type) = line.license_type {
             let expires = now + chrono::Duration::days(PACK_LIFETIME_DAYS);
@@ -180,7 +182,7 @@ pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64
                 line.quantity,
                 Some(expires),
                 None,
-                Some(agent_id),
+                agent_id,
                 Some(&reference),
             )
             .await?;

@@ -80,34 +80,28 @@ pub async fn save_cart_addresses(billing: AddressInput, ship_to_billing: Option<
     Ok(())
 }
 
-/// Opens Complete Purchase: the cart as it will be paid for, and a fresh
-/// idempotency key for the Checkout or Create Quote this page sends.
+/// Opens Complete Purchase: the cart as it will be paid for, and the key of
+/// a checkout the server keeps for it (see `purchase`): the Checkout or
+/// Create Quote this page sends names it.
 #[server]
 pub async fn open_checkout() -> Result<CheckoutState, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
     let mut tx = ctx.begin(&state).await?;
     let lines = store::lines(&mut tx, ctx.workgroup_id, ctx.agent_id).await?;
-    let held = subscriptions::seats_held(&mut tx, ctx.workgroup_id).await?;
-    let addresses = store::addresses(&mut tx, ctx.workgroup_id, ctx.agent_id).await?;
-    let email = crate::auth::store::agent_profile(&mut tx, ctx.agent_id).await?.map(|(_, email)| email).unwrap_or_default();
-    tx.commit().await?;
     if lines.is_empty() {
         return Ok(CheckoutState::EmptyCart);
     }
-    let (Some(billing_address), Some(shipping)) = addresses else {
+    let (Some(billing_address), Some(shipping)) = store::addresses(&mut tx, ctx.workgroup_id, ctx.agent_id).await? else {
         return Ok(CheckoutState::NeedsAddress);
     };
+    let held = subscriptions::seats_held(&mut tx, ctx.workgroup_id).await?;
+    let email = crate::auth::store::agent_profile(&mut tx, ctx.agent_id).await?.map(|(_, email)| email).unwrap_or_default();
     let totals = totals(&lines, held);
-    Ok(CheckoutState::Ready(Box::new(Purchase {
-        key: Uuid::new_v4(),
-        fingerprint: fingerprint(&lines, &totals),
-        lines,
-        totals,
-        billing: billing_address,
-        shipping,
-        email,
-    })))
+    let fingerprint = fingerprint(&lines, &totals);
+    let key = store::open_checkout(&mut tx, ctx.workgroup_id, ctx.agent_id, &fingerprint, state.clock.now()).await?;
+    tx.commit().await?;
+    Ok(CheckoutState::Ready(Box::new(Purchase { key, fingerprint, lines, totals, billing: billing_address, shipping, email })))
 }
 
 /// Checkout: pays the cart by card. Replays with the same key answer with

@@ -3,11 +3,15 @@
 //! charge, the payment row, the license packs and the license log commit
 //! together, or nothing is kept (a declined card leaves no order behind).
 //!
-//! Idempotency: the Complete Purchase page carries a key. Requests with one
-//! key run one at a time (an advisory lock on the key); the first makes the
-//! order, every later one finds it and answers with it, unless it names a
-//! different cart. The gateway gets the same key, so even a retry after a
-//! lost answer never charges twice.
+//! Idempotency, and whose it is: opening the Complete Purchase page opens a
+//! checkout on the server (this agent, this workgroup, this cart) and gives
+//! the page a key that names it. The key finds nothing for another agent, in
+//! another workgroup, or once a day has passed. Requests for one checkout run
+//! one at a time (an advisory lock); the first makes the order, whose id is
+//! the checkout's, and every later one finds it and answers with it. The
+//! gateway's idempotency key is that id: made by the server, unique across
+//! Tandem, so a replayed page can never borrow another order's charge, and a
+//! retry after a lost answer never charges twice.
 
 use super::{fingerprint, store, totals};
 use crate::billing::store as billing;
@@ -34,18 +38,21 @@ pub async fn place(state: &AppState, ctx: &Ctx, key: &str, posted_fingerprint: &
     let key: Uuid = key.trim().parse().map_err(|_| AppError::Conflict(STALE_PAGE.into()))?;
     let (wg, agent) = (ctx.workgroup_id, ctx.agent_id);
     let mut tx = ctx.begin(state).await?;
-    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended('checkout ' || $1::text, 0))", key.to_string())
-        .execute(&mut *tx)
-        .await?;
-    if let Some((order_id, number, paid_for)) = billing::by_key(&mut tx, wg, key).await? {
+    let now = state.clock.now();
+    let checkout = match store::find_checkout(&mut tx, wg, agent, key).await? {
+        Some(c) if c.created_at + store::CHECKOUT_LIFETIME > now => c,
+        _ => return Err(AppError::Conflict(STALE_PAGE.into())),
+    };
+    if checkout.fingerprint != posted_fingerprint {
+        return Err(AppError::Conflict(
+            "This Complete Purchase page was opened for a different cart. Open it again from the Shopping Cart.".into(),
+        ));
+    }
+    let order_id = checkout.id;
+    billing::lock_order(&mut tx, order_id).await?;
+    if let Some(number) = billing::number_of(&mut tx, wg, order_id).await? {
         tx.commit().await?;
-        return if paid_for == posted_fingerprint {
-            Ok(Placed { order_id, number })
-        } else {
-            Err(AppError::Conflict(
-                "This Complete Purchase page was already used to buy a different cart. Open it again from the Shopping Cart.".into(),
-            ))
-        };
+        return Ok(Placed { order_id, number });
     }
     store::lock(&mut tx, wg, agent).await?;
     let lines = store::lines(&mut tx, wg, agent).await?;
@@ -54,7 +61,7 @@ pub async fn place(state: &AppState, ctx: &Ctx, key: &str, posted_fingerprint: &
     }
     let totals = totals(&lines, subscriptions::seats_held(&mut tx, wg).await?);
     let fingerprint = fingerprint(&lines, &totals);
-    if fingerprint != posted_fingerprint {
+    if fingerprint != checkout.fingerprint {
         return Err(AppError::Conflict(
             "Your cart changed since this page opened (products, counts or prices). Review it and try again.".into(),
         ));
@@ -65,12 +72,12 @@ pub async fn place(state: &AppState, ctx: &Ctx, key: &str, posted_fingerprint: &
     if lines.iter().any(|l| l.seats) && !billing::has_subscription_card(&mut tx, wg).await? {
         return Err(AppError::Conflict(SEATS_NEED_CARD.into()));
     }
-    let now = state.clock.now();
     let quote_email = match &pay {
         Pay::Wire { email } => Some(email.as_str()),
         Pay::Card(_) => None,
     };
     let new = billing::NewOrder {
+        id: order_id,
         workgroup_id: wg,
         key,
         fingerprint: &fingerprint,
@@ -83,12 +90,12 @@ pub async fn place(state: &AppState, ctx: &Ctx, key: &str, posted_fingerprint: &
         shipping: &shipping_address,
         quote_email,
     };
-    let (order_id, number) = billing::insert_order(&mut tx, &new).await?.ok_or_else(|| AppError::Conflict(STALE_PAGE.into()))?;
+    let number = billing::insert_order(&mut tx, &new).await?.ok_or_else(|| AppError::Conflict(STALE_PAGE.into()))?;
     match pay {
         Pay::Card(card) => {
-            let charge = state.gateway.charge(key, totals.total, "USD", &card).await?;
+            let charge = state.gateway.charge(order_id, totals.total, "USD", &card).await?;
             billing::insert_card_payment(&mut tx, wg, order_id, totals.total, now, &charge, agent).await?;
-            billing::fulfil(&mut tx, wg, order_id, number, agent, now).await?;
+            billing::fulfil(&mut tx, wg, order_id, number, Some(agent), now).await?;
             tracing::info!(%order_id, number, total_cents = totals.total.0, "order paid by card");
         }
         Pay::Wire { email } => {
@@ -99,7 +106,7 @@ pub async fn place(state: &AppState, ctx: &Ctx, key: &str, posted_fingerprint: &
                 .collect();
             let body = format!(
                 "Quote {number} from Tandem\n\n{}\n\nSubtotal: ${}\nDiscount ({}%): ${}\nTotal: ${} (US dollars)\n\n\
-                 Pay by wire transfer, quoting reference {}. The licenses are added to your workgroup as soon as the payment is recorded.\n\n\
+                 Pay by wire transfer and quote {} (your order number, {number}) as the payment reference. The licenses are added to your workgroup when the transfer is received.\n\n\
                  The printable quote: {link}\n",
                 items.join("\n"),
                 totals.subtotal.plain(),

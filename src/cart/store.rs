@@ -3,6 +3,7 @@
 use super::{Address, CartLine, CatalogItem};
 use crate::server::db::Tx;
 use crate::subscriptions::Plan;
+use chrono::{DateTime, Utc};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -146,3 +147,54 @@ pub async fn save_addresses(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, bil
     .await?;
     Ok(())
 }
+
+/// A checkout opened for the Complete Purchase page: the order it becomes.
+pub struct OpenCheckout {
+    /// The order's id and the gateway's idempotency key; never sent to a browser.
+    pub id: Uuid,
+    /// The cart it was opened for.
+    pub fingerprint: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Opens a checkout for this agent's cart and answers the key the page holds.
+/// This agent's checkouts older than a day go (their orders, if any, stay).
+pub async fn open_checkout(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, fingerprint: &str, now: DateTime<Utc>) -> Result<Uuid, sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM checkouts WHERE workgroup_id = $1 AND agent_id = $2 AND created_at < $3",
+        workgroup_id,
+        agent_id,
+        now - CHECKOUT_LIFETIME
+    )
+    .execute(&mut **tx)
+    .await?;
+    let browser_key = Uuid::new_v4();
+    sqlx::query!(
+        "INSERT INTO checkouts (id, workgroup_id, agent_id, browser_key, fingerprint, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        Uuid::new_v4(),
+        workgroup_id,
+        agent_id,
+        browser_key,
+        fingerprint,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(browser_key)
+}
+
+/// The checkout a page's key names: only this agent's, in this workgroup.
+pub async fn find_checkout(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid, browser_key: Uuid) -> Result<Option<OpenCheckout>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, fingerprint, created_at FROM checkouts WHERE workgroup_id = $1 AND agent_id = $2 AND browser_key = $3",
+        workgroup_id,
+        agent_id,
+        browser_key
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| OpenCheckout { id: r.id, fingerprint: r.fingerprint, created_at: r.created_at }))
+}
+
+/// How long a Complete Purchase page stays good.
+pub const CHECKOUT_LIFETIME: chrono::Duration = chrono::Duration::days(1);

@@ -34,6 +34,16 @@ Commands:
                print their codes. TYPE is one of: user_migration_bundle,
                mailbox_migration, document_migration,
                personal_archive_migration, public_folder_migration.
+  orders list [--open]
+               List orders across the installation, newest first (at most
+               1,000): number, date, total, method, status, the reference a
+               wire transfer quotes, and the workgroup. --open: only quotes
+               awaiting their wire transfer.
+  orders mark-paid NUMBER --reference TEXT --amount CENTS
+               Record the wire transfer that pays order NUMBER: TEXT is the
+               bank's reference of the transfer, CENTS the amount received
+               (it must equal the order's total). Once per order; the
+               licenses arrive at once and the quote's recipient is mailed.
   help         Show this text.
 ";
 
@@ -56,6 +66,9 @@ pub async fn main() -> ExitCode {
         ["db", "stop"] => embedded(&config).and_then(|pg| pg.stop()),
         ["db", "url"] => embedded(&config).map(|pg| println_out(&pg.url())),
         ["coupons", "create", flags @ ..] => create_coupons(config, flags).await,
+        ["orders", "list"] => list_orders(config, false).await,
+        ["orders", "list", "--open"] => list_orders(config, true).await,
+        ["orders", "mark-paid", number, flags @ ..] => mark_order_paid(config, number, flags).await,
         ["help"] | ["--help"] | ["-h"] => {
             println_out(USAGE);
             Ok(())
@@ -292,5 +305,72 @@ async fn create_coupons(config: Config, flags: &[&str]) -> anyhow::Result<()> {
     for code in issued {
         println_out(code.as_str());
     }
+    Ok(())
+}
+
+/// The owner's connection and the app pool, for an operator command.
+async fn operator_connections(config: &Config) -> anyhow::Result<(sqlx::PgConnection, sqlx::PgPool, StopOnDrop)> {
+    use sqlx::Connection as _;
+    let (owner, guard) = database(config).await?;
+    db::migrate(&owner).await?;
+    let conn = sqlx::PgConnection::connect_with(&owner).await.context("connecting as the owner")?;
+    let pool = db::app_pool(&owner, 2).await?;
+    Ok((conn, pool, guard))
+}
+
+/// `tandem orders list [--open]`: one order per line, under a header.
+async fn list_orders(config: Config, open_only: bool) -> anyhow::Result<()> {
+    let (mut owner, pool, _guard) = operator_connections(&config).await?;
+    let orders = crate::billing::operator::list(&mut owner, open_only).await?;
+    pool.close().await;
+    let mut out = format!("{:<8} {:<10} {:>14} {:<6} {:<8} {:<14} WORKGROUP\n", "NUMBER", "DATE", "TOTAL", "METHOD", "STATUS", "REFERENCE");
+    for o in &orders {
+        out.push_str(&format!(
+            "{:<8} {:<10} {:>14} {:<6} {:<8} {:<14} {}\n",
+            o.number,
+            o.created_at.format("%Y-%m-%d"),
+            format!("{} {}", o.total.plain(), o.currency),
+            if o.wire { "wire" } else { "card" },
+            o.status.label(),
+            o.reference(),
+            o.workgroup
+        ));
+    }
+    if orders.is_empty() {
+        out.push_str(if open_only { "(no order awaits a wire transfer)\n" } else { "(no orders)\n" });
+    }
+    println_out(&out);
+    Ok(())
+}
+
+/// `tandem orders mark-paid NUMBER --reference TEXT --amount CENTS`.
+async fn mark_order_paid(config: Config, number: &str, flags: &[&str]) -> anyhow::Result<()> {
+    use anyhow::bail;
+    let number: i64 = number.trim_start_matches('#').parse().ok().filter(|n| *n > 0).context("NUMBER must be an order number, such as 1001")?;
+    let (mut reference, mut amount) = (None, None);
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match *flag {
+            "--reference" => reference = Some(value.to_string()),
+            "--amount" => {
+                amount = Some(value.parse::<i64>().ok().filter(|c| *c >= 0).context("--amount must be whole cents, such as 6000 for $60.00")?)
+            }
+            other => bail!("unknown option {other}\n\n{USAGE}"),
+        }
+    }
+    let (Some(reference), Some(amount)) = (reference, amount) else {
+        bail!("--reference and --amount are required\n\n{USAGE}");
+    };
+    let (mut owner, pool, _guard) = operator_connections(&config).await?;
+    let now = clock::Clock::system().now();
+    let result = crate::billing::operator::mark_paid(&mut owner, &pool, number, &reference, crate::money::Cents(amount), now).await;
+    pool.close().await;
+    let recorded = result?;
+    println_out(&format!(
+        "order {} paid: ${} recorded with reference {reference:?}; its licenses are in the workgroup",
+        recorded.number,
+        recorded.total.plain()
+    ));
     Ok(())
 }

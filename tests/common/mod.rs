@@ -137,8 +137,13 @@ impl Client {
 
     /// Calls the server function `S` with form fields, as a plain form post would.
     pub async fn call<S: ServerFn>(&mut self, fields: &[(&str, &str)]) -> Answer {
+        self.post_form(S::PATH, fields).await
+    }
+
+    /// A form posted to any path, as a forged or outdated page would.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let mut req = Request::post(S::PATH)
+        let mut req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
         if let Some(c) = &self.cookie {
