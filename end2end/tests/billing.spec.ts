@@ -1,4 +1,5 @@
 import { expect, Page, test, TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { ready, signUp, uniqueEmail, watchConsole } from "./helpers";
 
@@ -85,5 +86,62 @@ test("buy Mailbox Migration licenses by card, see them, and export the order", a
   // The cart is empty again.
   await page.goto("/settings/cart");
   await expect(page.getByText("Your cart is empty.")).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test("a quote says what to put on the wire transfer; the licenses arrive when the operator records it", async ({ page }, info) => {
+  const errors = watchConsole(page);
+  await signUp(page, info, "Wes Wire", uniqueEmail("wes", info));
+  await page.goto("/settings/cart?type=document_migration");
+  await ready(page, info);
+  await page.getByLabel("Number of licenses").fill("2");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByTestId("cart")).toContainText("Document Migration");
+  await ready(page, info);
+  await page.getByRole("link", { name: "Purchase" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart\/address$/);
+  await ready(page, info);
+  const billing = page.getByRole("group", { name: "Billing address" });
+  await billing.getByLabel("Name").fill("Wes Wire");
+  await billing.getByLabel("Street address").fill("2 Transfer Lane");
+  await billing.getByLabel("City").fill("Leeds");
+  await billing.getByLabel("Postal code").fill("LS1 1AA");
+  await billing.getByLabel("Country").selectOption({ label: "United Kingdom" });
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/\/settings\/cart\/complete/);
+  await page.getByRole("link", { name: "Pay via Wire Transfer" }).click();
+  await expect(page.getByText("the licenses arrive when the transfer is received")).toBeVisible();
+  await ready(page, info);
+  await page.getByRole("button", { name: "Create Quote" }).click();
+
+  // The printable quote: the reference to quote, and when the licenses come.
+  await expect(page).toHaveURL(/\/settings\/billing\/[0-9a-f-]{36}\/quote$/);
+  const quote = page.getByTestId("quote");
+  await expect(quote).toContainText(/Quote #\d+/);
+  const number = (await quote.locator("h2").innerText()).replace(/\D/g, "");
+  await expect(page.getByTestId("wire-instructions")).toContainText(`quote TANDEM-${number} (your order number, ${number})`);
+  await expect(page.getByTestId("wire-instructions")).toContainText("The licenses are added to your workgroup when the transfer is received.");
+
+  // Nobody in the workgroup can mark it paid: the order page offers no such thing.
+  const orderUrl = page.url().replace(/\/quote$/, "");
+  await page.goto(orderUrl);
+  await expect(page.getByTestId("order-status")).toHaveText("Open");
+  await expect(page.getByTestId("wire-instructions")).toContainText(`TANDEM-${number}`);
+  await expect(page.getByRole("button", { name: /paid/i })).toHaveCount(0);
+
+  // The operator lists it, records the transfer, and the licenses are there.
+  const listed = execFileSync("../target/release/tandem", ["orders", "list", "--open"], { encoding: "utf8" });
+  expect(listed).toContain(`TANDEM-${number}`);
+  const total = "3000"; // 2 × $15.00
+  execFileSync("../target/release/tandem", ["orders", "mark-paid", number, "--reference", "BANK 7781", "--amount", total], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await page.goto(orderUrl);
+  await expect(page.getByTestId("order-status")).toHaveText("Paid");
+  await expect(page.getByText("BANK 7781")).toBeVisible();
+  await page.goto("/settings/licenses");
+  const pack = page.getByTestId("packs").locator("tbody tr").first();
+  await expect(pack).toContainText("Document Migration");
   expect(errors).toEqual([]);
 });

@@ -312,7 +312,7 @@ fn Complete(purchase: Purchase, pay: ServerAction<super::Checkout>, quote: Serve
                 <ActionForm action=quote attr:class="quote-form">
                     <input type="hidden" name="key" value=key2/>
                     <input type="hidden" name="fingerprint" value=fingerprint2/>
-                    <p class="hint">"Create Quote makes an Open order and emails its quote. The licenses arrive when an Administrator records the payment."</p>
+                    <p class="hint">"Create Quote makes an Open order and emails its quote. Pay it by wire transfer quoting the order number; the licenses arrive when the transfer is received."</p>
                     <label for="quote-email">"Email the quote to"</label>
                     <input id="quote-email" name="email" type="email" required value=email/>
                     <FieldError error=quote_error field="email"/>
