@@ -4,6 +4,7 @@
 mod common;
 
 use common::{test_db, unique_email, Client, PASSWORD};
+use leptos::server_fn::ServerFn;
 use tandem::auth::{GetMe, LogIn, LogOut, Me};
 use tandem::error::AppError;
 use tandem::workgroups::{CreateWorkgroup, GetWorkgroupSettings, RenameWorkgroup, SetDefaultCost, SwitchWorkgroup, WorkgroupSettings};
@@ -188,4 +189,66 @@ async fn health_check_reports_the_database() {
     let health = client.get("/healthz").await;
     assert_eq!(health.status, http::StatusCode::OK);
     assert!(health.body.contains("\"database\":\"up\""));
+}
+
+#[tokio::test]
+async fn a_form_posted_from_another_site_is_refused_before_any_work() {
+    let db = test_db().await;
+    let mut ada = db.sign_up("Ada").await;
+    let name = || async {
+        let mut conn = db.owner_conn().await;
+        sqlx::query_scalar::<_, String>("SELECT name FROM workgroups WHERE id = $1").bind(ada.own_workgroup).fetch_one(&mut conn).await.unwrap()
+    };
+    let before = name().await;
+    for headers in [
+        vec![("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("origin", "http://tandem.test.evil.example")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+    ] {
+        let answer = ada.client.post_form_with(RenameWorkgroup::PATH, &[("name", "Pwned")], &headers).await;
+        assert_eq!(answer.status, http::StatusCode::FORBIDDEN, "{headers:?}");
+        assert!(answer.body.contains("came from another site"), "{}", answer.body);
+        // So is signing up from another site (no session needed to do work).
+        let mut stranger = Client::new(db.router());
+        let email = unique_email("csrf");
+        let answer = stranger.post_form_with(tandem::auth::SignUp::PATH, &[("name", "X"), ("email", &email), ("password", PASSWORD)], &headers).await;
+        assert_eq!(answer.status, http::StatusCode::FORBIDDEN);
+    }
+    assert_eq!(name().await, before, "nothing changed");
+    // This site's own forms, with and without JavaScript, keep working.
+    for headers in [
+        vec![("origin", "http://tandem.test"), ("sec-fetch-site", "same-origin")],
+        vec![("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")],
+        vec![("sec-fetch-site", "same-origin")],
+    ] {
+        let answer = ada.client.post_form_with(RenameWorkgroup::PATH, &[("name", "Renamed")], &headers).await;
+        assert!(answer.error().is_none() && answer.status.is_success(), "{headers:?}: {} {}", answer.status, answer.body);
+    }
+    assert_eq!(name().await, "Renamed");
+    // Reading from anywhere is not a change.
+    let health = ada.client.get("/healthz").await;
+    assert_eq!(health.status, http::StatusCode::OK);
+}
+
+#[tokio::test]
+async fn over_https_the_cookie_is_secure_and_hsts_is_sent() {
+    let db = test_db().await;
+    let mut plain = Client::new(db.router());
+    let answer = plain.sign_up("Ada", &unique_email("ada")).await;
+    assert!(!answer.set_cookie.unwrap().contains("Secure"));
+    assert!(plain.get("/healthz").await.headers.get("strict-transport-security").is_none());
+
+    let mut https = Client::new(db.router_at("https://tandem.example"));
+    let answer = https.post_form_with(
+        tandem::auth::SignUp::PATH,
+        &[("name", "Bea"), ("email", &unique_email("bea")), ("password", PASSWORD)],
+        &[("origin", "https://tandem.example")],
+    ).await;
+    assert!(answer.error().is_none(), "{}", answer.body);
+    assert!(answer.set_cookie.unwrap().contains("Secure"));
+    let hsts = https.get("/healthz").await.headers.get("strict-transport-security").map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(hsts.as_deref(), Some("max-age=63072000; includeSubDomains"));
 }

@@ -12,7 +12,8 @@ pub struct Config {
     pub pg_bin: Option<PathBuf>,
     /// The unprivileged account that runs the embedded cluster when Tandem runs as root.
     pub pg_os_user: String,
-    /// Mark the session cookie `Secure` (serve over https).
+    /// Served over https (`TANDEM_PUBLIC_URL` is https://): the session
+    /// cookie is `Secure` and responses carry HSTS.
     pub secure_cookies: bool,
     /// `json` for one JSON object per log line, anything else for readable lines.
     pub log_format: String,
@@ -27,11 +28,15 @@ pub struct Config {
 impl Config {
     pub fn from_env() -> anyhow::Result<Self> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let secure_cookies = match var("TANDEM_SECURE_COOKIES").as_deref() {
-            None | Some("false") | Some("0") | Some("no") => false,
-            Some("true") | Some("1") | Some("yes") => true,
-            Some(other) => anyhow::bail!("TANDEM_SECURE_COOKIES must be true or false, not {other:?}"),
-        };
+        if var("TANDEM_SECURE_COOKIES").is_some() {
+            anyhow::bail!("TANDEM_SECURE_COOKIES is gone: cookies are Secure (and HSTS is sent) when TANDEM_PUBLIC_URL is https://");
+        }
+        let public_url = var("TANDEM_PUBLIC_URL")
+            .unwrap_or_else(|| format!("http://{}", var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string())));
+        if super::origin::origin_of(&public_url).is_none() {
+            anyhow::bail!("TANDEM_PUBLIC_URL must be an http:// or https:// address, such as https://tandem.example.com, not {public_url:?}");
+        }
+        let secure_cookies = public_url.trim().to_ascii_lowercase().starts_with("https://");
         Ok(Self {
             database_url: var("DATABASE_URL"),
             data_dir: var("TANDEM_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("data")),
@@ -39,9 +44,7 @@ impl Config {
             pg_os_user: var("TANDEM_PG_USER").unwrap_or_else(|| "postgres".to_string()),
             secure_cookies,
             log_format: var("TANDEM_LOG_FORMAT").unwrap_or_else(|| "text".to_string()),
-            public_url: var("TANDEM_PUBLIC_URL").unwrap_or_else(|| {
-                format!("http://{}", var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".to_string()))
-            }),
+            public_url,
             smtp_url: var("TANDEM_SMTP_URL"),
             mail_from: var("TANDEM_MAIL_FROM").unwrap_or_else(|| "Tandem <tandem@localhost>".to_string()),
         })

@@ -27,6 +27,8 @@ pub fn router(state: AppState) -> Router {
         .with_secure(state.config.secure_cookies)
         .with_expiry(Expiry::OnInactivity(time::Duration::days(7)));
     let options = state.leptos_options.clone();
+    let public_origin = super::origin::origin_of(&state.config.public_url);
+    let https = state.config.secure_cookies;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/api/live", get(crate::delivery::live::events))
@@ -38,8 +40,10 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        // Outside the sessions: a forged request is refused before any work.
+        .layer(middleware::from_fn(move |req, next| super::origin::check(public_origin.clone(), req, next)))
         .layer(middleware::from_fn(error_status))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(move |req, next| security_headers(https, req, next)))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -81,7 +85,7 @@ async fn error_status(req: Request, next: Next) -> Response {
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
-async fn security_headers(mut req: Request, next: Next) -> Response {
+async fn security_headers(https: bool, mut req: Request, next: Next) -> Response {
     let nonce = {
         use rand::RngCore;
         let mut bytes = [0u8; 16];
@@ -103,6 +107,10 @@ async fn security_headers(mut req: Request, next: Next) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Same-origin referrers stay: forms posted without JavaScript return to their page.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    if https {
+        // Two years, as browsers' preload lists ask; only ever sent over https.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
     res
 }
 

@@ -8,6 +8,7 @@ pub mod db;
 pub mod embedded;
 pub mod http;
 pub mod mail;
+pub mod origin;
 pub mod payments;
 pub mod session_store;
 

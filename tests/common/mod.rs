@@ -78,15 +78,20 @@ impl TestDb {
     }
 
     pub fn router(&self) -> axum::Router {
+        self.router_at("http://tandem.test")
+    }
+
+    /// The router of a Tandem people reach at `public_url`.
+    pub fn router_at(&self, public_url: &str) -> axum::Router {
         let leptos_options = LeptosOptions::builder().output_name("tandem").site_root("target/site").build();
         let config = tandem::server::config::Config {
             database_url: None,
             data_dir: "data".into(),
             pg_bin: None,
             pg_os_user: "postgres".into(),
-            secure_cookies: false,
+            secure_cookies: public_url.starts_with("https://"),
             log_format: "text".into(),
-            public_url: "http://tandem.test".into(),
+            public_url: public_url.into(),
             smtp_url: None,
             mail_from: "Tandem <tandem@localhost>".into(),
         };
@@ -142,10 +147,18 @@ impl Client {
 
     /// A form posted to any path, as a forged or outdated page would.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_form_with(path, fields, &[]).await
+    }
+
+    /// A form posted with extra request headers (such as a browser's `Origin`).
+    pub async fn post_form_with(&mut self, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Answer {
         let body = serde_urlencoded::to_string(fields).unwrap();
         let mut req = Request::post(path)
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
         if let Some(c) = &self.cookie {
             req = req.header(header::COOKIE, c.clone());
         }
