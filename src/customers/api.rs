@@ -188,24 +188,28 @@ pub async fn import_customer_users(customer_id: String, csv: String) -> Result<I
     refused.truncate(MAX_REPORTED_ROWS);
     let report = ImportReport { added: inserted.len() as u32, refused, more_refused };
     tracing::info!(%customer_id, added = report.added, refused = report.refused_total(), "users imported");
-    session().await?.insert(IMPORT_REPORT_KEY, (customer_id, &report)).await?;
+    session().await?.insert(IMPORT_REPORT_KEY, (customer_id, &report, state.clock.now())).await?;
     Ok(report)
 }
 
-/// The report of the last import into this customer, once.
+/// How long the customer's page keeps showing the last import's report.
+pub const IMPORT_REPORT_SHOWN: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The report of the last import into this customer, for a few minutes.
+/// Reading it changes nothing: a page rendered twice, or a render whose
+/// answer is dropped, cannot lose it (taking it once did, now and then).
 #[server]
 pub async fn take_import_report(customer_id: String) -> Result<Option<ImportReport>, AppError> {
-    let (_, ctx) = authorize().await?;
+    let (state, ctx) = authorize().await?;
     ctx.require(Role::Associate)?;
     let customer_id = parse_id(&customer_id)?;
     let session = session().await?;
-    match session.get::<(Uuid, ImportReport)>(IMPORT_REPORT_KEY).await? {
-        Some((id, report)) if id == customer_id => {
-            session.remove_value(IMPORT_REPORT_KEY).await?;
-            Ok(Some(report))
-        }
-        _ => Ok(None),
-    }
+    let now = state.clock.now();
+    Ok(match session.get::<(Uuid, ImportReport, chrono::DateTime<chrono::Utc>)>(IMPORT_REPORT_KEY).await {
+        Ok(Some((id, report, at))) if id == customer_id && now - at < IMPORT_REPORT_SHOWN => Some(report),
+        // Another customer's, too old, or kept by an earlier version: none.
+        _ => None,
+    })
 }
 
 #[server]
