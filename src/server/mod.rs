@@ -10,6 +10,7 @@ pub mod http;
 pub mod mail;
 pub mod payments;
 pub mod session_store;
+pub mod tokens;
 
 use anyhow::Context as _;
 use config::Config;
@@ -34,6 +35,9 @@ Commands:
                print their codes. TYPE is one of: user_migration_bundle,
                mailbox_migration, document_migration,
                personal_archive_migration, public_folder_migration.
+  mail outbox [--to EMAIL]
+               Print the mail waiting to be sent (to, subject, body), oldest
+               first, so an operator without SMTP can pass it on.
   help         Show this text.
 ";
 
@@ -56,6 +60,7 @@ pub async fn main() -> ExitCode {
         ["db", "stop"] => embedded(&config).and_then(|pg| pg.stop()),
         ["db", "url"] => embedded(&config).map(|pg| println_out(&pg.url())),
         ["coupons", "create", flags @ ..] => create_coupons(config, flags).await,
+        ["mail", "outbox", flags @ ..] => mail_outbox(config, flags).await,
         ["help"] | ["--help"] | ["-h"] => {
             println_out(USAGE);
             Ok(())
@@ -291,6 +296,25 @@ async fn create_coupons(config: Config, flags: &[&str]) -> anyhow::Result<()> {
     pool.close().await;
     for code in issued {
         println_out(code.as_str());
+    }
+    Ok(())
+}
+
+/// `tandem mail outbox`: waiting mail, each message as headers, a blank
+/// line, the body and a line of dashes.
+async fn mail_outbox(config: Config, flags: &[&str]) -> anyhow::Result<()> {
+    let to = match flags {
+        [] => None,
+        ["--to", email] => Some(*email),
+        _ => anyhow::bail!("usage: tandem mail outbox [--to EMAIL]\n\n{USAGE}"),
+    };
+    let (owner, _guard) = database(&config).await?;
+    db::migrate(&owner).await?;
+    let pool = db::app_pool(&owner, 2).await?;
+    let waiting = mail::waiting(&pool, to).await?;
+    pool.close().await;
+    for m in waiting {
+        println_out(&format!("To: {}\nSubject: {}\nDate: {}\n\n{}\n----", m.to, m.subject, m.created_at.to_rfc3339(), m.body.trim_end()));
     }
     Ok(())
 }
