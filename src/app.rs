@@ -1,6 +1,7 @@
 //! The HTML shell, the router, and the signed-in layout: the left navigation
 //! with the workgroup selector at its top.
 
+use crate::account::{pages::AccountPage, UpdateName};
 use crate::agents::pages::{AgentsPage, InvitationPage};
 use crate::billing::pages::{BillingHistoryTab, BillingInfoTab, OrderPage, QuotePage};
 use crate::cart::pages::{CartAddressPage, CartTab, CompletePurchasePage};
@@ -14,7 +15,7 @@ use crate::customers::pages::{CustomerPage, CustomersPage};
 use crate::licenses::pages::LicensesTab;
 use crate::subscriptions::pages::SubscriptionsTab;
 use crate::teams::pages::TeamsPage;
-use crate::auth::{get_me, pages::{LoginPage, SignupPage}, LogOut, Me};
+use crate::auth::{get_me, pages::{LoginPage, SignupPage, VerifyEmailPage}, LogOut, Me};
 use crate::error::AppError;
 use crate::ui::{LoadError, Tabs};
 use crate::workgroups::{pages::{WorkgroupSelector, WorkgroupsTab}, CreateWorkgroup, RenameWorkgroup, Role, SwitchWorkgroup};
@@ -57,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/login") view=LoginPage/>
                 <Route ssr=SsrMode::Async path=path!("/signup") view=SignupPage/>
                 <Route ssr=SsrMode::Async path=path!("/invitations/:token") view=InvitationPage/>
+                <Route ssr=SsrMode::Async path=path!("/verify-email/:token") view=VerifyEmailPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=SignedIn>
                     <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/dashboard"/> }/>
                     <Route ssr=SsrMode::Async path=path!("dashboard") view=DashboardPage/>
@@ -73,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("reports") view=ReportsPage/>
                     <Route ssr=SsrMode::Async path=path!("feed") view=FeedPage/>
                     <Route ssr=SsrMode::Async path=path!("notifications") view=NotificationsPage/>
+                    <Route ssr=SsrMode::Async path=path!("account") view=AccountPage/>
                     <ParentRoute ssr=SsrMode::Async path=path!("settings") view=SettingsPage>
                         <Route ssr=SsrMode::Async path=path!("") view=|| view! { <Redirect path="/settings/workgroups"/> }/>
                         <Route ssr=SsrMode::Async path=path!("workgroups") view=WorkgroupsTab/>
@@ -101,6 +104,8 @@ pub struct AppSession {
     pub create: ServerAction<CreateWorkgroup>,
     pub rename: ServerAction<RenameWorkgroup>,
     pub log_out: ServerAction<LogOut>,
+    /// The agent's own name (Account page), shown in the top bar.
+    pub update_name: ServerAction<UpdateName>,
 }
 
 pub fn use_app_session() -> AppSession {
@@ -116,6 +121,7 @@ fn SignedIn() -> impl IntoView {
         create: ServerAction::new(),
         rename: ServerAction::new(),
         log_out: ServerAction::new(),
+        update_name: ServerAction::new(),
     };
     provide_context(session);
     provide_notification_actions();
@@ -125,6 +131,7 @@ fn SignedIn() -> impl IntoView {
                 session.switch.version().get(),
                 session.create.version().get(),
                 session.rename.version().get(),
+                session.update_name.version().get(),
             )
         },
         |_| get_me(),
@@ -176,6 +183,7 @@ fn Layout(me: Me) -> impl IntoView {
                     <span class="agent">
                         {me.name.clone()} " · " {me.workgroup.role.label()}
                     </span>
+                    <A href="/account" attr:class="account-link">"Account"</A>
                     <ActionForm action=session.log_out attr:class="inline">
                         <button type="submit" class="link">"Log out"</button>
                     </ActionForm>

@@ -1,5 +1,6 @@
 //! Tandem: service delivery and licensing for managed service providers.
 
+pub mod account;
 pub mod agents;
 pub mod app;
 pub mod auth;

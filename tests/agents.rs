@@ -4,20 +4,25 @@
 mod common;
 
 use common::{test_db, Agent, Client, TestDb, PASSWORD};
+use tandem::account::{ChangePassword, GetAccount, SignOutEverywhereElse, UpdateName};
 use tandem::agents::{
     AcceptInvitation, AgentsOverview, GetInvitation, InvitationStatus, InvitationView, InviteAgents, InviteOutcome, ListAgents,
-    RevokeInvitation, UpdateMember,
+    ResendInvitation, RevokeInvitation, UpdateMember,
 };
 use tandem::error::AppError;
 use uuid::Uuid;
 
-async fn invite(client: &mut Client, email: &str, role: &str) -> String {
+/// Invites `email` and answers the link's token, read from the invitee's mail
+/// (the only place it is).
+async fn invite(db: &TestDb, client: &mut Client, email: &str, role: &str) -> String {
     let outcomes: Vec<InviteOutcome> = client.call::<InviteAgents>(&[("emails", email), ("role", role)]).await.json();
-    outcomes.into_iter().next().unwrap().result.expect("invited")
+    let first = outcomes.into_iter().next().unwrap();
+    first.result.expect("invited");
+    db.mailed_token(&first.email, "/invitations/").await
 }
 
-fn token_of(link: &str) -> String {
-    link.rsplit('/').next().unwrap().to_string()
+fn hash(token: &str) -> String {
+    tandem::server::tokens::hash(token)
 }
 
 async fn invitation_ids(db: &TestDb, workgroup: Uuid) -> Vec<Uuid> {
@@ -37,8 +42,8 @@ async fn an_invitation_brings_the_agent_in_with_the_chosen_role() {
 
     // Invite someone who has no account yet.
     let email = common::unique_email("max");
-    let link = invite(&mut olivia.client, &format!(" {email} , not-an-email"), "manager").await;
-    assert!(link.starts_with("http://tandem.test/invitations/"), "{link}");
+    let token = invite(&db, &mut olivia.client, &format!(" {email} , not-an-email"), "manager").await;
+    let link = format!("http://tandem.test/invitations/{token}");
     let outcomes: Vec<InviteOutcome> =
         olivia.client.call::<InviteAgents>(&[("emails", &format!("{email}, not-an-email")), ("role", "manager")]).await.json();
     assert!(outcomes[0].result.as_ref().unwrap_err().contains("Already invited"));
@@ -55,14 +60,18 @@ async fn an_invitation_brings_the_agent_in_with_the_chosen_role() {
     assert_eq!(mails[0].0, wg);
     assert!(mails[0].1.contains(&link));
 
+    // Only the token's hash is kept.
+    let kept: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM invitations WHERE workgroup_id = $1").bind(wg).fetch_all(&mut conn).await.unwrap();
+    assert_eq!(kept, vec![hash(&token)]);
+
     // The invitee looks at the link before having an account.
-    let token = token_of(&link);
     let mut max = Client::new(db.router());
     let view: InvitationView = max.call::<GetInvitation>(&[("token", &token)]).await.json();
     assert_eq!((view.workgroup_name.as_str(), view.status, view.account_exists), ("Olivia", InvitationStatus::Pending, false));
 
     // Signs up, then accepts: a Manager in Olivia's workgroup, which becomes current.
     max.sign_up("Max", &email.to_uppercase()).await;
+    db.verify(&mut max, &email).await;
     assert_eq!(max.call::<AcceptInvitation>(&[("token", &token)]).await.error(), None);
     let me: Option<tandem::auth::Me> = max.call::<tandem::auth::GetMe>(&[]).await.json();
     let me = me.unwrap();
@@ -83,27 +92,27 @@ async fn an_invitation_is_for_its_email_and_can_be_revoked_or_expire() {
     let mut olivia = db.sign_up("Olivia").await;
     let mut eve = db.sign_up("Eve").await;
 
-    let link = invite(&mut olivia.client, "someone.else@example.com", "associate").await;
-    let err = eve.client.call::<AcceptInvitation>(&[("token", &token_of(&link))]).await.error();
+    let link = invite(&db, &mut olivia.client, "someone.else@example.com", "associate").await;
+    let err = eve.client.call::<AcceptInvitation>(&[("token", &link)]).await.error();
     assert!(matches!(err, Some(AppError::Conflict(m)) if m.contains("someone.else@example.com")));
 
-    let link = invite(&mut olivia.client, &eve.email, "associate").await;
+    let link = invite(&db, &mut olivia.client, &eve.email, "associate").await;
     let id = *invitation_ids(&db, olivia.own_workgroup).await.last().unwrap();
     assert_eq!(olivia.client.call::<RevokeInvitation>(&[("invitation_id", &id.to_string())]).await.error(), None);
-    let err = eve.client.call::<AcceptInvitation>(&[("token", &token_of(&link))]).await.error();
+    let err = eve.client.call::<AcceptInvitation>(&[("token", &link)]).await.error();
     assert_eq!(err, Some(AppError::Conflict("This invitation was revoked.".into())));
 
-    let link = invite(&mut olivia.client, &eve.email, "associate").await;
+    let link = invite(&db, &mut olivia.client, &eve.email, "associate").await;
     let mut conn = db.owner_conn().await;
-    sqlx::query("UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE token = $1")
-        .bind(token_of(&link))
+    sqlx::query("UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE token_hash = $1")
+        .bind(hash(&link))
         .execute(&mut conn)
         .await
         .unwrap();
-    let err = eve.client.call::<AcceptInvitation>(&[("token", &token_of(&link))]).await.error();
+    let err = eve.client.call::<AcceptInvitation>(&[("token", &link)]).await.error();
     assert!(matches!(err, Some(AppError::Conflict(m)) if m.contains("expired")));
     // An expired invitation does not block a new one.
-    invite(&mut olivia.client, &eve.email, "associate").await;
+    invite(&db, &mut olivia.client, &eve.email, "associate").await;
     assert_eq!(db.role_in(olivia.own_workgroup, eve.id).await, None);
 
     // Unknown tokens give nothing.
@@ -163,7 +172,7 @@ async fn associates_see_members_but_no_rates_or_invitations() {
     let mut asa = db.sign_up("Asa").await;
     db.join_as(&mut asa, wg, "associate").await;
     olivia.client.call::<UpdateMember>(&[("agent_id", &asa.id.to_string()), ("role", "associate"), ("rate", "60")]).await;
-    invite(&mut olivia.client, "new@example.com", "associate").await;
+    invite(&db, &mut olivia.client, "new@example.com", "associate").await;
 
     let seen: AgentsOverview = asa.client.call::<ListAgents>(&[]).await.json();
     assert_eq!(seen.members.len(), 2);
@@ -195,16 +204,32 @@ async fn role_matrix_for_agents_and_invitations() {
         let inv = c.call::<InviteAgents>(&[("emails", &common::unique_email("x")), ("role", "associate")]).await.error();
         assert_eq!(inv, if manages { None } else { Some(denied.clone()) }, "invite_agents as {role}");
 
-        invite(&mut olivia.client, &common::unique_email("y"), "associate").await;
+        invite(&db, &mut olivia.client, &common::unique_email("y"), "associate").await;
         let id = *invitation_ids(&db, wg).await.last().unwrap();
+        let resend = c.call::<ResendInvitation>(&[("invitation_id", &id.to_string())]).await.error();
+        assert_eq!(resend, if manages { None } else { Some(denied.clone()) }, "resend_invitation as {role}");
         let rev = c.call::<RevokeInvitation>(&[("invitation_id", &id.to_string())]).await.error();
         assert_eq!(rev, if manages { None } else { Some(denied.clone()) }, "revoke_invitation as {role}");
+
+        // The Account page's functions need a signed-in agent, whatever the role.
+        assert_eq!(c.call::<GetAccount>(&[]).await.error(), None, "get_account as {role}");
+        assert_eq!(c.call::<UpdateName>(&[("name", role)]).await.error(), None, "update_name as {role}");
+        assert_eq!(c.call::<SignOutEverywhereElse>(&[]).await.error(), None, "sign_out_everywhere_else as {role}");
+        let resend_mine = c.call::<tandem::auth::ResendVerification>(&[]).await.error();
+        assert!(matches!(resend_mine, Some(AppError::Conflict(_))), "resend_verification as {role} (already verified): {resend_mine:?}");
     }
 
     let mut stranger = Client::new(db.router());
     assert_eq!(stranger.call::<ListAgents>(&[]).await.error(), Some(AppError::Unauthenticated));
     assert_eq!(stranger.call::<InviteAgents>(&[("emails", "a@b.co"), ("role", "associate")]).await.error(), Some(AppError::Unauthenticated));
     assert_eq!(stranger.call::<AcceptInvitation>(&[("token", "x")]).await.error(), Some(AppError::Unauthenticated));
+    assert_eq!(stranger.call::<ResendInvitation>(&[("invitation_id", &Uuid::new_v4().to_string())]).await.error(), Some(AppError::Unauthenticated));
+    assert_eq!(stranger.call::<GetAccount>(&[]).await.error(), Some(AppError::Unauthenticated));
+    assert_eq!(stranger.call::<UpdateName>(&[("name", "x")]).await.error(), Some(AppError::Unauthenticated));
+    let change = stranger.call::<ChangePassword>(&[("current_password", PASSWORD), ("new_password", "another long one")]).await.error();
+    assert_eq!(change, Some(AppError::Unauthenticated));
+    assert_eq!(stranger.call::<SignOutEverywhereElse>(&[]).await.error(), Some(AppError::Unauthenticated));
+    assert_eq!(stranger.call::<tandem::auth::ResendVerification>(&[]).await.error(), Some(AppError::Unauthenticated));
 }
 
 #[tokio::test]
@@ -214,7 +239,7 @@ async fn another_workgroups_members_and_invitations_are_out_of_reach() {
     let mut bob = db.sign_up("Bob").await;
     let member = db.sign_up("Member").await;
     db.add_member(ada.own_workgroup, member.id, "associate").await;
-    invite(&mut ada.client, "pending@example.com", "associate").await;
+    invite(&db, &mut ada.client, "pending@example.com", "associate").await;
     let ada_invitation = invitation_ids(&db, ada.own_workgroup).await[0];
 
     // Bob, Administrator of his own workgroup, names Ada's ids.
@@ -224,6 +249,8 @@ async fn another_workgroups_members_and_invitations_are_out_of_reach() {
     assert_eq!(upd, Some(AppError::NotFound));
     let rev = bob.client.call::<RevokeInvitation>(&[("invitation_id", &ada_invitation.to_string())]).await.error();
     assert_eq!(rev, Some(AppError::NotFound));
+    let resend = bob.client.call::<ResendInvitation>(&[("invitation_id", &ada_invitation.to_string())]).await.error();
+    assert_eq!(resend, Some(AppError::NotFound));
     let seen: AgentsOverview = bob.client.call::<ListAgents>(&[]).await.json();
     assert_eq!(seen.members.len(), 1);
     assert!(seen.invitations.is_empty());
@@ -246,20 +273,26 @@ async fn concurrent_acceptances_at_nine_memberships_let_exactly_one_through() {
     let mut tokens = vec![];
     for i in 0..8 {
         let mut inviter = db.sign_up(&format!("Inviter {i}")).await;
-        tokens.push(token_of(&invite(&mut inviter.client, &ada.email, "associate").await));
+        tokens.push(invite(&db, &mut inviter.client, &ada.email, "associate").await);
     }
     let attempts = tokens.into_iter().map(|token| {
         let mut c = ada.client.same_session();
-        tokio::spawn(async move { c.call::<AcceptInvitation>(&[("token", &token)]).await.error() })
+        tokio::spawn(async move {
+            let error = c.call::<AcceptInvitation>(&[("token", &token)]).await.error();
+            (error, c)
+        })
     });
-    let results: Vec<Option<AppError>> = futures::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    let outcomes: Vec<(Option<AppError>, Client)> = futures::future::join_all(attempts).await.into_iter().map(Result::unwrap).collect();
+    let results: Vec<&Option<AppError>> = outcomes.iter().map(|(e, _)| e).collect();
     let wins = results.iter().filter(|r| r.is_none()).count();
     assert_eq!(wins, 1, "{results:?}");
-    assert!(results
-        .iter()
-        .flatten()
-        .all(|e| *e == AppError::Conflict(tandem::workgroups::MEMBERSHIP_LIMIT_MESSAGE.into())), "{results:?}");
-    let me: Option<tandem::auth::Me> = ada.client.call::<tandem::auth::GetMe>(&[]).await.json();
+    // The winner's acceptance changes the shared session's id: a loser that
+    // reads the session only after that finds it gone (signed out).
+    assert!(results.iter().copied().flatten().all(|e| *e == AppError::Conflict(tandem::workgroups::MEMBERSHIP_LIMIT_MESSAGE.into())
+        || *e == AppError::Unauthenticated), "{results:?}");
+    let (_, winner) = outcomes.into_iter().find(|(e, _)| e.is_none()).unwrap();
+    let mut winner = winner;
+    let me: Option<tandem::auth::Me> = winner.call::<tandem::auth::GetMe>(&[]).await.json();
     assert_eq!(me.unwrap().workgroups.len(), 10);
     let _ = PASSWORD;
 }

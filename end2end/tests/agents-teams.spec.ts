@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, ready, signUp, switchTo, uniqueEmail, watchConsole } from "./helpers";
+import { mailedLink, PASSWORD, ready, signUp, switchTo, uniqueEmail, verifyEmail, watchConsole } from "./helpers";
 
 test("invite an agent, who accepts, switches in and has the chosen role; teams get members", async ({ browser }, info) => {
   const js = info.project.name === "hydrated";
@@ -18,8 +18,10 @@ test("invite an agent, who accepts, switches in and has the chosen role; teams g
   const row = olivia.getByTestId(`invitation-${maxEmail}`);
   await expect(row).toContainText("Pending");
   await expect(row).toContainText("Manager");
-  const link = (await row.locator("code.invite-link").textContent())!.trim();
-  expect(link).toMatch(/\/invitations\/[A-Za-z0-9_-]{43}$/);
+  // The link is in Max's mail only, never on the page.
+  await expect(olivia.locator("main")).not.toContainText("/invitations/");
+  const link = mailedLink(maxEmail, "/invitations/");
+  expect(link).toMatch(/^\/invitations\/[A-Za-z0-9_-]{43}$/);
 
   // Max follows the link in another browser, signs up and accepts.
   const maxContext = await browser.newContext({ javaScriptEnabled: js });
@@ -34,6 +36,14 @@ test("invite an agent, who accepts, switches in and has the chosen role; teams g
   await max.getByLabel("Name").fill("Max Manager");
   await max.getByLabel("Password").fill(PASSWORD);
   await max.getByRole("button", { name: "Sign up" }).click();
+  await expect(max).toHaveURL(/\/invitations\//);
+  await ready(max, info);
+  // Not verified yet: told so, with no way to accept.
+  await expect(max.getByText("Verify your email address first.")).toBeVisible();
+  await expect(max.getByRole("button", { name: "Accept invitation" })).toHaveCount(0);
+  await expect(max.getByRole("button", { name: "Resend link" })).toBeVisible();
+  // The verification mail's link leads back to the invitation.
+  await verifyEmail(max, info, maxEmail);
   await expect(max).toHaveURL(/\/invitations\//);
   await ready(max, info);
   await max.getByRole("button", { name: "Accept invitation" }).click();

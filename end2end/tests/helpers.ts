@@ -30,7 +30,11 @@ export async function ready(page: Page, info: TestInfo) {
   }
 }
 
-export async function signUp(page: Page, info: TestInfo, name: string, email: string) {
+/**
+ * Signs up and, unless told not to, verifies the address with the link of
+ * the verification mail (read from the outbox), landing on the Dashboard.
+ */
+export async function signUp(page: Page, info: TestInfo, name: string, email: string, { verify = true } = {}) {
   await page.goto("/signup");
   await ready(page, info);
   await page.getByLabel("Name").fill(name);
@@ -39,6 +43,50 @@ export async function signUp(page: Page, info: TestInfo, name: string, email: st
   await page.getByRole("button", { name: "Sign up" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await ready(page, info);
+  if (verify) {
+    await verifyEmail(page, info, email);
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await ready(page, info);
+  }
+}
+
+export interface Mail {
+  to: string;
+  subject: string;
+  body: string;
+}
+
+/** The mail waiting for `to`, oldest first, as the operator command prints it. */
+export function outbox(to: string): Mail[] {
+  const out = execFileSync("../target/release/tandem", ["mail", "outbox", "--to", to], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return out
+    .split(/^----$/m)
+    .map((m) => m.trim())
+    .filter((m) => m.length > 0)
+    .map((m) => {
+      const [head, ...rest] = m.split("\n\n");
+      const header = (name: string) => head.match(new RegExp(`^${name}: (.*)$`, "m"))?.[1] ?? "";
+      return { to: header("To"), subject: header("Subject"), body: rest.join("\n\n") };
+    });
+}
+
+/** The path (with its query) of the newest link to `path` mailed to `to`. */
+export function mailedLink(to: string, path: string): string {
+  const links = outbox(to).flatMap((m) => m.body.match(new RegExp(`https?://[^\\s/]+${path}[^\\s]+`, "g")) ?? []);
+  expect(links.length, `a ${path} link mailed to ${to}`).toBeGreaterThan(0);
+  const url = new URL(links[links.length - 1]);
+  return url.pathname + url.search;
+}
+
+/** Opens the newest verification link mailed to `email` and confirms it. */
+export async function verifyEmail(page: Page, info: TestInfo, email: string) {
+  await page.goto(mailedLink(email, "/verify-email/"));
+  await ready(page, info);
+  await page.getByRole("button", { name: "Verify my email address" }).click();
+  await expect(page).not.toHaveURL(/\/verify-email\//);
 }
 
 export async function logIn(page: Page, info: TestInfo, email: string, password = PASSWORD) {
@@ -95,7 +143,8 @@ export async function inviteAndJoin(owner: Page, browser: Browser, info: TestInf
   await owner.getByLabel("Emails").fill(email);
   await owner.getByLabel("Role", { exact: true }).selectOption({ label: role });
   await owner.getByRole("button", { name: "Invite" }).click();
-  const link = (await owner.getByTestId(`invitation-${email}`).locator("code.invite-link").textContent())!.trim();
+  await expect(owner.getByTestId(`invitation-${email}`)).toContainText("Pending");
+  const link = mailedLink(email, "/invitations/");
   const context = await browser.newContext({ javaScriptEnabled: info.project.name === "hydrated" });
   const page = await context.newPage();
   await page.goto(link);
@@ -105,6 +154,11 @@ export async function inviteAndJoin(owner: Page, browser: Browser, info: TestInf
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page).toHaveURL(/\/invitations\//);
+  await ready(page, info);
+  // Accepting waits for the address to be verified; the link leads back here.
+  await expect(page.getByText("Verify your email address first.")).toBeVisible();
+  await verifyEmail(page, info, email);
   await expect(page).toHaveURL(/\/invitations\//);
   await ready(page, info);
   await page.getByRole("button", { name: "Accept invitation" }).click();

@@ -6,15 +6,17 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{may_change_role, parse_role, split_emails, store, InvitationStatus, INVITATION_DAYS, MAX_INVITES},
+    super::{may_change_role, may_manage, parse_role, split_emails, store, InvitationStatus, INVITATION_DAYS, MAX_INVITES},
     crate::server::context::{self, authorize, parse_id, WORKGROUP_KEY},
     crate::server::db::{self, Tenant},
     crate::server::mail::{self, Mail},
+    crate::server::tokens,
     crate::workgroups::Role,
 };
 
 /// Every member of the current workgroup. Hourly rates and invitations are
-/// shown to Administrators and Managers only.
+/// shown to Administrators and Managers only, and invitations for the
+/// Administrator role to Administrators only. No invitation's link is shown.
 #[server]
 pub async fn list_agents() -> Result<AgentsOverview, AppError> {
     let (state, ctx) = authorize().await?;
@@ -30,7 +32,7 @@ pub async fn list_agents() -> Result<AgentsOverview, AppError> {
         }
     }
     let invitations = if manages {
-        store::invitations(&mut tx, ctx.workgroup_id, &state.config.public_url).await?
+        store::invitations(&mut tx, ctx.workgroup_id, ctx.role == Role::Administrator).await?
     } else {
         for m in &mut members {
             m.hourly_rate_cents = None;
@@ -63,6 +65,9 @@ pub async fn update_member(agent_id: String, role: String, rate: String, name: O
     };
     let mut tx = ctx.begin(&state).await?;
     let current = store::lock_member(&mut tx, ctx.workgroup_id, agent_id).await?.ok_or(AppError::NotFound)?;
+    if !may_manage(ctx.role, current) {
+        return Err(AppError::validation("role", "Only an Administrator can change an Administrator's name, role or rate."));
+    }
     if !may_change_role(ctx.role, current, role) && current != role {
         return Err(AppError::validation("role", "Only an Administrator can give or take away the Administrator role."));
     }
@@ -113,19 +118,14 @@ pub async fn invite_agents(emails: String, role: String) -> Result<Vec<InviteOut
                 Err("Already a member of this workgroup.".to_string())
             }
             Ok(email) => {
-                let token = new_token();
-                let new = store::NewInvitation { workgroup_id: ctx.workgroup_id, email: &email, role, token: &token, invited_by: ctx.agent_id, expires_at };
+                let token = tokens::new_token();
+                let token_hash = tokens::hash(&token);
+                let new = store::NewInvitation { workgroup_id: ctx.workgroup_id, email: &email, role, token_hash: &token_hash, invited_by: ctx.agent_id, expires_at };
                 if store::insert_invitation(&mut tx, new).await? {
                     let link = store::invitation_link(&state.config.public_url, &token);
-                    let subject = format!("{inviter} invited you to {} on Tandem", workgroup.name);
-                    let body = format!(
-                        "{inviter} invited you to join the workgroup \"{}\" on Tandem as {}.\n\nAccept the invitation: {link}\n\nThe link works for {INVITATION_DAYS} days.\n",
-                        workgroup.name,
-                        role.label()
-                    );
-                    mail::enqueue(&mut tx, ctx.workgroup_id, Mail { to: &email, subject: &subject, body: &body }).await?;
+                    mail::enqueue(&mut tx, ctx.workgroup_id, invitation_mail(&inviter, &workgroup.name, role, &email, &link).as_mail()).await?;
                     crate::feed::store::agent_invited(&mut tx, ctx.workgroup_id, ctx.agent_id, &email, role, &token).await?;
-                    Ok(link)
+                    Ok(())
                 } else {
                     Err("Already invited: revoke the open invitation to send a new one.".to_string())
                 }
@@ -143,11 +143,59 @@ pub async fn revoke_invitation(invitation_id: String) -> Result<(), AppError> {
     ctx.require(Role::Manager)?;
     let id = parse_id(&invitation_id)?;
     let mut tx = ctx.begin(&state).await?;
-    if !store::revoke_invitation(&mut tx, ctx.workgroup_id, id).await? {
+    if !store::revoke_invitation(&mut tx, ctx.workgroup_id, id, ctx.role == Role::Administrator).await? {
         return Err(AppError::NotFound);
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Sends an open invitation again with a new link, valid for another
+/// 14 days; the old link stops working.
+#[server]
+pub async fn resend_invitation(invitation_id: String) -> Result<(), AppError> {
+    let (state, ctx) = authorize().await?;
+    ctx.require(Role::Manager)?;
+    let id = parse_id(&invitation_id)?;
+    let token = tokens::new_token();
+    let expires_at = chrono::Utc::now() + chrono::Duration::days(INVITATION_DAYS);
+    let mut tx = ctx.begin(&state).await?;
+    let resent = store::renew_invitation(&mut tx, ctx.workgroup_id, id, ctx.role == Role::Administrator, &tokens::hash(&token), expires_at)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let workgroup = crate::workgroups::store::settings(&mut tx, ctx.workgroup_id, ctx.role).await?.ok_or(AppError::NotFound)?;
+    let inviter = crate::auth::store::agent_name(&mut tx, ctx.agent_id).await?.unwrap_or_default();
+    let link = store::invitation_link(&state.config.public_url, &token);
+    mail::enqueue(&mut tx, ctx.workgroup_id, invitation_mail(&inviter, &workgroup.name, resent.role, &resent.email, &link).as_mail()).await?;
+    crate::feed::store::invitation_notice(&mut tx, ctx.workgroup_id, ctx.agent_id, &resent.email, resent.role, &token).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+struct InvitationMail {
+    to: String,
+    subject: String,
+    body: String,
+}
+
+#[cfg(feature = "ssr")]
+impl InvitationMail {
+    fn as_mail(&self) -> Mail<'_> {
+        Mail { to: &self.to, subject: &self.subject, body: &self.body }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn invitation_mail(inviter: &str, workgroup: &str, role: Role, to: &str, link: &str) -> InvitationMail {
+    InvitationMail {
+        to: to.to_string(),
+        subject: format!("{inviter} invited you to {workgroup} on Tandem"),
+        body: format!(
+            "{inviter} invited you to join the workgroup \"{workgroup}\" on Tandem as {}.\n\nAccept the invitation: {link}\n\nThe link works for {INVITATION_DAYS} days. Accepting needs an account whose email address ({to}) is verified.\n",
+            role.label()
+        ),
+    }
 }
 
 /// What an invitation link leads to; anyone holding the link may look.
@@ -163,8 +211,8 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
         .await?
         .map(|w| w.name)
         .ok_or(AppError::NotFound)?;
-    let signed_in_as = match signed_in {
-        Some(id) => crate::auth::store::agent_profile(&mut tx, id).await?.map(|(_, email)| email),
+    let me = match signed_in {
+        Some(id) => crate::auth::store::profile(&mut tx, id).await?,
         None => None,
     };
     let account_exists = crate::auth::store::credentials(&mut tx, &invitation.email).await?.is_some();
@@ -176,12 +224,15 @@ pub async fn get_invitation(token: String) -> Result<InvitationView, AppError> {
         invited_by: invitation.invited_by,
         status: invitation.status,
         expires_at: invitation.expires_at,
-        signed_in_as,
+        signed_in_verified: me.as_ref().is_some_and(|p| p.verified),
+        signed_in_as: me.map(|p| p.email),
         account_exists,
     })
 }
 
-/// Joins the workgroup with the invitation's role and makes it current.
+/// Joins the workgroup with the invitation's role and makes it current. The
+/// agent's address must be the invitation's and verified: holding the link
+/// is not enough. A change of privilege, so the session id changes too.
 #[server]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let state = context::state()?;
@@ -189,12 +240,15 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let agent_id = context::agent_id(&session).await?;
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: None }).await?;
     let invitation = store::by_token(&mut tx, token.trim()).await?.ok_or(AppError::NotFound)?;
-    let (name, email) = crate::auth::store::agent_profile(&mut tx, agent_id).await?.ok_or(AppError::Unauthenticated)?;
-    if !email.eq_ignore_ascii_case(&invitation.email) {
+    let me = crate::auth::store::profile(&mut tx, agent_id).await?.ok_or(AppError::Unauthenticated)?;
+    if !me.email.eq_ignore_ascii_case(&invitation.email) {
         return Err(AppError::Conflict(format!(
             "This invitation is for {}. Log out, then log in or sign up with that email.",
             invitation.email
         )));
+    }
+    if !me.verified {
+        return Err(AppError::Conflict(super::VERIFY_FIRST.into()));
     }
     match invitation.status {
         InvitationStatus::Pending => {}
@@ -206,23 +260,14 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     if !store::mark_accepted(&mut tx, invitation.id, agent_id).await? {
         return Err(AppError::Conflict("This invitation has already been used.".into()));
     }
-    if !store::join(&mut tx, invitation.workgroup_id, agent_id, &name, invitation.role).await? {
+    if !store::join(&mut tx, invitation.workgroup_id, agent_id, &me.name, invitation.role).await? {
         return Err(AppError::Conflict("You are already a member of this workgroup.".into()));
     }
     crate::feed::store::agent_joined(&mut tx, invitation.workgroup_id, agent_id, invitation.role).await?;
     tx.commit().await?;
+    session.cycle_id().await?;
     session.insert(WORKGROUP_KEY, invitation.workgroup_id).await?;
     tracing::info!(%agent_id, workgroup_id = %invitation.workgroup_id, "invitation accepted");
     leptos_axum::redirect("/agents");
     Ok(())
-}
-
-/// 256 bits from a CSPRNG (ChaCha seeded by the operating system), URL-safe.
-#[cfg(feature = "ssr")]
-fn new_token() -> String {
-    use base64::Engine;
-    use rand::RngCore;
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }

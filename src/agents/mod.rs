@@ -16,6 +16,8 @@ use uuid::Uuid;
 
 /// Invitations expire after this many days.
 pub const INVITATION_DAYS: i64 = 14;
+/// Why an unverified agent cannot accept (the page offers Resend next to it).
+pub const VERIFY_FIRST: &str = "Verify your email address first: use the link we mailed you, or send a new one.";
 /// At most this many emails in one Invite Agents batch.
 pub const MAX_INVITES: usize = 50;
 
@@ -58,11 +60,17 @@ pub struct Invitation {
     pub email: String,
     pub role: Role,
     pub invited_by: String,
-    pub created_at: DateTime<Utc>,
+    /// When the link was last sent (Resend sends a new one).
+    pub sent_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub status: InvitationStatus,
-    /// The accept link, while the invitation can still be used.
-    pub link: Option<String>,
+}
+
+impl Invitation {
+    /// Pending or expired: Resend makes it usable again.
+    pub fn is_open(&self) -> bool {
+        matches!(self.status, InvitationStatus::Pending | InvitationStatus::Expired)
+    }
 }
 
 /// What the Agents page shows.
@@ -71,7 +79,8 @@ pub struct AgentsOverview {
     pub me: Uuid,
     pub my_role: Role,
     pub members: Vec<Member>,
-    /// Only for Administrators and Managers.
+    /// Only for Administrators and Managers; Managers never see invitations
+    /// for the Administrator role. Links are never here: they are in the mail.
     pub invitations: Vec<Invitation>,
     pub default_cost_cents: i64,
 }
@@ -80,8 +89,8 @@ pub struct AgentsOverview {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteOutcome {
     pub email: String,
-    /// The accept link when invited, or why this email was refused.
-    pub result: Result<String, String>,
+    /// Ok when invited (the link is in their mail), or why this email was refused.
+    pub result: Result<(), String>,
 }
 
 /// What someone following an invitation link sees.
@@ -95,12 +104,24 @@ pub struct InvitationView {
     pub expires_at: DateTime<Utc>,
     /// The email of the agent signed in now, if any.
     pub signed_in_as: Option<String>,
+    /// Whether the signed-in agent has verified that address.
+    pub signed_in_verified: bool,
     pub account_exists: bool,
 }
 
 /// Roles that can be given in an invitation or to a member.
 pub fn parse_role(field: &str, input: &str) -> AppResult<Role> {
     Role::parse(input.trim()).ok_or_else(|| AppError::validation(field, "Choose a role."))
+}
+
+/// Whether `actor` may see, resend or revoke an invitation for `role`, or
+/// change the name or rate of a member who has it.
+pub fn may_manage(actor: Role, role: Role) -> bool {
+    match actor {
+        Role::Administrator => true,
+        Role::Manager => role != Role::Administrator,
+        _ => false,
+    }
 }
 
 /// Whether `actor` may give `to` to someone whose role is now `from`.
@@ -139,6 +160,10 @@ mod tests {
         assert!(!may_change_role(Manager, Associate, Administrator));
         assert!(!may_change_role(Manager, Administrator, Associate));
         assert!(!may_change_role(Associate, Associate, Associate));
+        assert!(may_manage(Administrator, Administrator));
+        assert!(may_manage(Manager, Manager));
+        assert!(!may_manage(Manager, Administrator));
+        assert!(!may_manage(Associate, Associate));
     }
 
     #[test]

@@ -3,10 +3,10 @@
 
 use super::{
     get_invitation, list_agents, AcceptInvitation, AgentsOverview, InvitationStatus, InviteAgents, Member,
-    RevokeInvitation, UpdateMember,
+    ResendInvitation, RevokeInvitation, UpdateMember,
 };
 use crate::money::Cents;
-use crate::ui::{day, error_of, succeeded, urlencode, FieldError, FormError, LoadError};
+use crate::ui::{day, error_of, succeeded, urlencode, FieldError, FormError, LoadError, VerifyFirst};
 use crate::workgroups::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,8 +20,9 @@ pub fn AgentsPage() -> impl IntoView {
     let update = ServerAction::<UpdateMember>::new();
     let invite = ServerAction::<InviteAgents>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
     let overview = Resource::new(
-        move || (update.version().get(), invite.version().get(), revoke.version().get()),
+        move || (update.version().get(), invite.version().get(), revoke.version().get(), resend.version().get()),
         |_| list_agents(),
     );
     view! {
@@ -30,7 +31,7 @@ pub fn AgentsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <Agents overview=o update invite revoke/> }.into_any(),
+                    Ok(o) => view! { <Agents overview=o update invite revoke resend/> }.into_any(),
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }
             })}
@@ -44,6 +45,7 @@ fn Agents(
     update: ServerAction<UpdateMember>,
     invite: ServerAction<InviteAgents>,
     revoke: ServerAction<RevokeInvitation>,
+    resend: ServerAction<ResendInvitation>,
 ) -> impl IntoView {
     let manages = overview.my_role.at_least(Role::Manager);
     let my_role = overview.my_role;
@@ -83,12 +85,14 @@ fn Agents(
                 <p class="hint">"Change a name (as shown in this workgroup), role or rate, then press Enter or Save. An empty rate uses the workgroup's default agent cost."</p>
             })}
         </section>
-        {manages.then(|| view! { <InviteForm invite my_role/> <Invitations invitations=overview.invitations revoke/> })}
+        {manages.then(|| view! { <InviteForm invite my_role/> <Invitations invitations=overview.invitations revoke resend/> })}
     }
 }
 
 #[component]
 fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<UpdateMember>, default_rate: String) -> impl IntoView {
+    // A Manager sees an Administrator's rate but changes nothing of theirs.
+    let editable = manages && super::may_manage(my_role, member.role);
     let status = if member.role == Role::Inactive { "Inactive" } else { "Active" };
     let plan = match (member.plan, member.role) {
         (Some(plan), _) => plan.label(),
@@ -109,7 +113,7 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
     let role_locked = editable_roles.len() <= 1;
     view! {
         <tr data-testid=format!("member-{}", member.email)>
-            {if manages {
+            {if editable {
                 view! {
                     <td>
                         <label class="sr-only" for=format!("{form_id}-name")>{format!("Name of {}", member.name)}</label>
@@ -170,7 +174,7 @@ fn InviteForm(invite: ServerAction<InviteAgents>, my_role: Role) -> impl IntoVie
             <ActionForm action=invite>
                 <label for="invite-emails">"Emails"</label>
                 <input id="invite-emails" name="emails" type="text" placeholder="ada@example.com, grace@example.com" required/>
-                <p class="hint">"Separate several addresses with commas. Each gets a link that works for 14 days."</p>
+                <p class="hint">"Separate several addresses with commas. Each gets a mail with a link that works for 14 days; accepting needs a verified address."</p>
                 <FieldError error field="emails"/>
                 <label for="invite-role">"Role"</label>
                 <select id="invite-role" name="role">
@@ -188,8 +192,8 @@ fn InviteForm(invite: ServerAction<InviteAgents>, my_role: Role) -> impl IntoVie
             {move || invite.value().get().and_then(|r| r.ok()).map(|outcomes| view! {
                 <ul class="outcomes" role="status">
                     {outcomes.into_iter().map(|o| match o.result {
-                        Ok(link) => view! {
-                            <li class="ok">{format!("Invited {}. ", o.email)} "Link: " <code class="invite-link">{link}</code></li>
+                        Ok(()) => view! {
+                            <li class="ok">{format!("Invited {}: the link is in their mail.", o.email)}</li>
                         }.into_any(),
                         Err(why) => view! { <li class="refused">{format!("{}: {why}", o.email)}</li> }.into_any(),
                     }).collect_view()}
@@ -200,7 +204,13 @@ fn InviteForm(invite: ServerAction<InviteAgents>, my_role: Role) -> impl IntoVie
 }
 
 #[component]
-fn Invitations(invitations: Vec<super::Invitation>, revoke: ServerAction<RevokeInvitation>) -> impl IntoView {
+fn Invitations(
+    invitations: Vec<super::Invitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    resend: ServerAction<ResendInvitation>,
+) -> impl IntoView {
+    let resend_error = error_of(resend);
+    let revoke_error = error_of(revoke);
     if invitations.is_empty() {
         return view! { <section class="panel"><h2>"Invitations"</h2><p class="hint">"No invitations yet."</p></section> }.into_any();
     }
@@ -213,9 +223,9 @@ fn Invitations(invitations: Vec<super::Invitation>, revoke: ServerAction<RevokeI
                         <th scope="col">"Email"</th>
                         <th scope="col">"Role"</th>
                         <th scope="col">"Invited by"</th>
+                        <th scope="col">"Sent"</th>
                         <th scope="col">"Expires"</th>
                         <th scope="col">"Status"</th>
-                        <th scope="col">"Link"</th>
                         <th scope="col"><span class="sr-only">"Actions"</span></th>
                     </tr>
                 </thead>
@@ -224,15 +234,22 @@ fn Invitations(invitations: Vec<super::Invitation>, revoke: ServerAction<RevokeI
                         .into_iter()
                         .map(|i| {
                             let pending = i.status == InvitationStatus::Pending;
+                            let open = i.is_open();
                             view! {
                                 <tr data-testid=format!("invitation-{}", i.email)>
                                     <td>{i.email.clone()}</td>
                                     <td>{i.role.label()}</td>
                                     <td>{i.invited_by.clone()}</td>
+                                    <td>{day(i.sent_at)}</td>
                                     <td>{day(i.expires_at)}</td>
                                     <td>{i.status.label()}</td>
-                                    <td>{i.link.clone().map(|l| view! { <code class="invite-link">{l}</code> })}</td>
                                     <td>
+                                        {open.then(|| view! {
+                                            <ActionForm action=resend attr:class="inline">
+                                                <input type="hidden" name="invitation_id" value=i.id.to_string()/>
+                                                <button type="submit">"Resend"</button>
+                                            </ActionForm>
+                                        })}
                                         {pending.then(|| view! {
                                             <ActionForm action=revoke attr:class="inline">
                                                 <input type="hidden" name="invitation_id" value=i.id.to_string()/>
@@ -246,6 +263,11 @@ fn Invitations(invitations: Vec<super::Invitation>, revoke: ServerAction<RevokeI
                         .collect_view()}
                 </tbody>
             </table>
+            <FormError error=resend_error/>
+            <FormError error=revoke_error/>
+            <Show when=move || succeeded(resend).get()>
+                <p class="saved" role="status">"Sent again with a new link; the old link no longer works."</p>
+            </Show>
         </section>
     }
     .into_any()
@@ -277,6 +299,8 @@ pub fn InvitationPage() -> impl IntoView {
                                 let next = urlencode(&here);
                                 let action = if v.status != InvitationStatus::Pending {
                                     view! { <p class="form-error">{format!("This invitation is {}.", v.status.label().to_lowercase())}</p> }.into_any()
+                                } else if v.signed_in_as.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&v.email)) && !v.signed_in_verified {
+                                    view! { <VerifyFirst next=here.clone()/> }.into_any()
                                 } else if v.signed_in_as.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(&v.email)) {
                                     view! {
                                         <ActionForm action=accept>

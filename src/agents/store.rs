@@ -94,7 +94,8 @@ pub struct NewInvitation<'a> {
     pub workgroup_id: Uuid,
     pub email: &'a str,
     pub role: Role,
-    pub token: &'a str,
+    /// The SHA-256 of the link's token (see `server::tokens`).
+    pub token_hash: &'a str,
     pub invited_by: Uuid,
     pub expires_at: DateTime<Utc>,
 }
@@ -112,14 +113,14 @@ pub async fn insert_invitation(tx: &mut Tx, new: NewInvitation<'_>) -> Result<bo
     .execute(&mut **tx)
     .await?;
     let inserted = sqlx::query!(
-        "INSERT INTO invitations (id, workgroup_id, email, role, token, invited_by, expires_at)
+        "INSERT INTO invitations (id, workgroup_id, email, role, token_hash, invited_by, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (workgroup_id, lower(email)) WHERE accepted_at IS NULL AND revoked_at IS NULL DO NOTHING",
         Uuid::new_v4(),
         new.workgroup_id,
         new.email,
         new.role.as_str(),
-        new.token,
+        new.token_hash,
         new.invited_by,
         new.expires_at
     )
@@ -140,31 +141,32 @@ fn status(accepted: bool, revoked: bool, expires_at: DateTime<Utc>, now: DateTim
     }
 }
 
-pub async fn invitations(tx: &mut Tx, workgroup_id: Uuid, base_url: &str) -> Result<Vec<Invitation>, sqlx::Error> {
+/// The workgroup's invitations, newest first. Without `with_administrators`
+/// (a Manager looking), invitations for the Administrator role are left out.
+pub async fn invitations(tx: &mut Tx, workgroup_id: Uuid, with_administrators: bool) -> Result<Vec<Invitation>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT i.id, i.email, i.role, a.name AS invited_by, i.created_at, i.expires_at, i.token,
+        r#"SELECT i.id, i.email, i.role, a.name AS invited_by, i.sent_at, i.expires_at,
                   i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
              FROM invitations i JOIN agents a ON a.id = i.invited_by
-            WHERE i.workgroup_id = $1
+            WHERE i.workgroup_id = $1 AND ($2 OR i.role <> 'administrator')
             ORDER BY i.created_at DESC
             LIMIT 200"#,
-        workgroup_id
+        workgroup_id,
+        with_administrators
     )
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            let status = status(r.accepted, r.revoked, r.expires_at, r.now);
             Some(Invitation {
                 id: r.id,
                 email: r.email,
                 role: Role::parse(&r.role)?,
                 invited_by: r.invited_by,
-                created_at: r.created_at,
+                sent_at: r.sent_at,
                 expires_at: r.expires_at,
-                status,
-                link: (status == InvitationStatus::Pending).then(|| invitation_link(base_url, &r.token)),
+                status: status(r.accepted, r.revoked, r.expires_at, r.now),
             })
         })
         .collect())
@@ -174,16 +176,53 @@ pub fn invitation_link(base_url: &str, token: &str) -> String {
     format!("{}/invitations/{token}", base_url.trim_end_matches('/'))
 }
 
-pub async fn revoke_invitation(tx: &mut Tx, workgroup_id: Uuid, id: Uuid) -> Result<bool, sqlx::Error> {
+/// Revokes an open invitation; false if there is none by this id that the
+/// actor may see (Managers never see those for Administrators).
+pub async fn revoke_invitation(tx: &mut Tx, workgroup_id: Uuid, id: Uuid, with_administrators: bool) -> Result<bool, sqlx::Error> {
     let done = sqlx::query!(
         "UPDATE invitations SET revoked_at = now()
-          WHERE workgroup_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL",
+          WHERE workgroup_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+            AND ($3 OR role <> 'administrator')",
         workgroup_id,
-        id
+        id,
+        with_administrators
     )
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// An invitation made anew for Resend.
+pub struct Resent {
+    pub email: String,
+    pub role: Role,
+}
+
+/// Gives an open (pending or expired) invitation a new token and a new
+/// validity: the old link stops working. None if there is no such invitation
+/// the actor may see.
+pub async fn renew_invitation(
+    tx: &mut Tx,
+    workgroup_id: Uuid,
+    id: Uuid,
+    with_administrators: bool,
+    token_hash: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<Option<Resent>, sqlx::Error> {
+    let row = sqlx::query!(
+        "UPDATE invitations SET token_hash = $4, expires_at = $5, sent_at = now()
+          WHERE workgroup_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
+            AND ($3 OR role <> 'administrator')
+          RETURNING email, role",
+        workgroup_id,
+        id,
+        with_administrators,
+        token_hash,
+        expires_at
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.and_then(|r| Some(Resent { email: r.email, role: Role::parse(&r.role)? })))
 }
 
 /// An invitation found by its token (the transaction may read just that one).
@@ -197,17 +236,19 @@ pub struct ByToken {
     pub status: InvitationStatus,
 }
 
+/// The token as it came in a link; only its hash is looked up.
 pub async fn by_token(tx: &mut Tx, token: &str) -> Result<Option<ByToken>, sqlx::Error> {
-    sqlx::query("SELECT set_config('app.invitation_token', $1, true)")
-        .bind(token)
+    let token_hash = crate::server::tokens::hash(token);
+    sqlx::query("SELECT set_config('app.invitation_token_hash', $1, true)")
+        .bind(&token_hash)
         .execute(&mut **tx)
         .await?;
     let row = sqlx::query!(
         r#"SELECT i.id, i.workgroup_id, i.email, i.role, a.name AS invited_by, i.expires_at,
                   i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
              FROM invitations i JOIN agents a ON a.id = i.invited_by
-            WHERE i.token = $1"#,
-        token
+            WHERE i.token_hash = $1"#,
+        token_hash
     )
     .fetch_optional(&mut **tx)
     .await?;

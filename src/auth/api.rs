@@ -7,6 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{check_new_password, parse_agent_name, parse_email, password, store},
+    crate::server::mail::{self, Mail},
+    crate::server::tokens,
     crate::server::context::{self, AGENT_KEY, WORKGROUP_KEY},
     crate::server::db::{self, Tenant},
     crate::workgroups::{store as workgroups, Role},
@@ -20,7 +22,7 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     let Some(agent_id) = session.get::<uuid::Uuid>(AGENT_KEY).await? else { return Ok(None) };
     let current = session.get::<uuid::Uuid>(WORKGROUP_KEY).await?;
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: current }).await?;
-    let Some((name, email)) = store::agent_profile(&mut tx, agent_id).await? else {
+    let Some(store::Profile { name, email, verified: email_verified }) = store::profile(&mut tx, agent_id).await? else {
         session.flush().await?;
         return Ok(None);
     };
@@ -36,11 +38,13 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     if Some(workgroup.id) != current {
         session.insert(WORKGROUP_KEY, workgroup.id).await?;
     }
-    Ok(Some(Me { agent_id, name, email, workgroup, workgroups }))
+    Ok(Some(Me { agent_id, name, email, email_verified, workgroup, workgroups }))
 }
 
 /// Creates the agent and their own workgroup (named after them, with them as
-/// Administrator and 3 free training subscriptions), then signs them in.
+/// Administrator and 3 free training subscriptions), mails them a link that
+/// verifies their address, then signs them in. Until they use the link their
+/// address carries no power: no invitation reaches or admits them.
 #[server]
 pub async fn sign_up(name: String, email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = context::state()?;
@@ -60,11 +64,13 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     };
     db::set_agent(&mut tx, agent_id).await?;
     let workgroup_id = workgroups::create(&mut tx, agent_id, &name, &name).await?;
+    let next = super::safe_next(next.as_deref());
+    send_verification(&mut tx, &state.config.public_url, agent_id, &email, &next).await?;
     tx.commit().await?;
 
     start_session(&session, agent_id, workgroup_id).await?;
     tracing::info!(%agent_id, "agent signed up");
-    leptos_axum::redirect(&super::safe_next(next.as_deref()));
+    leptos_axum::redirect(&next);
     Ok(())
 }
 
@@ -123,13 +129,88 @@ pub async fn log_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sends the agent a new verification link (the previous one stops working).
+/// `next` is where the link leads once used, if not the Dashboard.
+#[server]
+pub async fn resend_verification(next: Option<String>) -> Result<(), AppError> {
+    let state = context::state()?;
+    let session = context::session().await?;
+    let agent_id = context::agent_id(&session).await?;
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: None }).await?;
+    let profile = store::profile(&mut tx, agent_id).await?.ok_or(AppError::Unauthenticated)?;
+    if profile.verified {
+        return Err(AppError::Conflict("Your email address is already verified.".into()));
+    }
+    send_verification(&mut tx, &state.config.public_url, agent_id, &profile.email, &super::safe_next(next.as_deref())).await?;
+    tx.commit().await?;
+    tracing::info!(%agent_id, "verification link sent again");
+    Ok(())
+}
+
+/// Uses a verification link. Whoever holds it may (the mail may be read on
+/// another device); then on to `next`, through Log in when signed out.
+#[server]
+pub async fn verify_email(token: String, next: Option<String>) -> Result<(), AppError> {
+    let state = context::state()?;
+    let session = context::session().await?;
+    let signed_in = session.get::<uuid::Uuid>(AGENT_KEY).await?;
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: signed_in, workgroup_id: None }).await?;
+    let agent_id = match store::verify(&mut tx, &tokens::hash(&token)).await? {
+        store::Verified::Done(agent_id) => agent_id,
+        store::Verified::Expired => {
+            return Err(AppError::Conflict(
+                "This link has expired. Log in and send yourself a new one from your Account page.".into(),
+            ))
+        }
+        store::Verified::Unknown => {
+            return Err(AppError::Conflict("This link does not verify any address: it was used already, replaced by a newer one, or copied incompletely.".into()))
+        }
+    };
+    tx.commit().await?;
+    tracing::info!(%agent_id, "email address verified");
+    let next = super::safe_next(next.as_deref());
+    if signed_in.is_some() {
+        leptos_axum::redirect(&next);
+    } else {
+        leptos_axum::redirect(&format!("/login?next={}", crate::ui::urlencode(&next)));
+    }
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn send_verification(tx: &mut db::Tx, public_url: &str, agent_id: uuid::Uuid, email: &str, next: &str) -> Result<(), AppError> {
+    let token = tokens::new_token();
+    store::new_verification(tx, agent_id, &tokens::hash(&token)).await?;
+    let mut link = format!("{}/verify-email/{token}", public_url.trim_end_matches('/'));
+    if next != super::HOME {
+        link.push_str(&format!("?next={}", crate::ui::urlencode(next)));
+    }
+    let body = format!(
+        "Welcome to Tandem.\n\nVerify your email address: {link}\n\nThe link works for {} hours. Until your address is verified, invitations to other workgroups cannot reach you.\n",
+        store::VERIFICATION_HOURS
+    );
+    mail::enqueue_account(tx, Mail { to: email, subject: "Verify your email address for Tandem", body: &body }).await?;
+    Ok(())
+}
+
 /// A new session id at every sign-in, so an id planted before it is worthless.
+/// Where and with what the agent signed in is kept for the Account page.
 #[cfg(feature = "ssr")]
 async fn start_session(session: &tower_sessions::Session, agent_id: uuid::Uuid, workgroup_id: uuid::Uuid) -> Result<(), AppError> {
     session.cycle_id().await?;
     session.insert(AGENT_KEY, agent_id).await?;
     session.insert(WORKGROUP_KEY, workgroup_id).await?;
+    session.insert(context::ADDRESS_KEY, client_address().await).await?;
+    session.insert(context::USER_AGENT_KEY, user_agent().await).await?;
     Ok(())
+}
+
+/// The browser's own description of itself, shortened: a hint, not a claim.
+#[cfg(feature = "ssr")]
+async fn user_agent() -> String {
+    let headers = leptos_axum::extract::<http::HeaderMap>().await.unwrap_or_default();
+    let ua = headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("unknown");
+    ua.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 #[cfg(feature = "ssr")]
@@ -138,7 +219,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 #[cfg(feature = "ssr")]
-async fn client_address() -> String {
+pub(crate) async fn client_address() -> String {
     use axum::extract::ConnectInfo;
     use std::net::SocketAddr;
     match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {

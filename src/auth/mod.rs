@@ -20,6 +20,8 @@ pub struct Me {
     pub agent_id: Uuid,
     pub name: String,
     pub email: String,
+    /// Until verified, the address carries no power (invitations).
+    pub email_verified: bool,
     pub workgroup: WorkgroupSummary,
     pub workgroups: Vec<WorkgroupSummary>,
 }
@@ -62,12 +64,72 @@ pub fn check_new_password(password: &str) -> AppResult<()> {
     }
 }
 
+/// Where signing in leads when `next` is missing or not a path of this site.
+pub const HOME: &str = "/dashboard";
+
 /// Where to go after signing in: a path of this site, never another site.
+///
+/// Judged after the normalisation a browser applies to a `Location`: tabs
+/// and line breaks vanish anywhere, C0 controls and spaces at either end are
+/// trimmed, `\` means `/`. The path (before `?` or `#`) is then judged with
+/// its percent-escapes decoded too, so `/%2F/evil` counts as `//evil` and
+/// `/%09/evil` as a control character. It must start with one `/`, hold no `//` and no `.` or `..`
+/// segment, and be printable ASCII. Anything else goes to the Dashboard.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next.map(str::trim) {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => n.to_string(),
-        _ => "/".to_string(),
+    next.and_then(normalise_next).unwrap_or_else(|| HOME.to_string())
+}
+
+fn normalise_next(input: &str) -> Option<String> {
+    let stripped: String = input.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let trimmed = stripped.trim_matches(|c: char| c <= ' ');
+    let split = trimmed.find(['?', '#']).unwrap_or(trimmed.len());
+    let (path, rest) = trimmed.split_at(split);
+    let path = path.replace('\\', "/");
+    if !is_own_path(&path) || rest.chars().any(|c| !c.is_ascii_graphic()) {
+        return None;
     }
+    // Decoded (repeatedly, in case something downstream decodes again), the
+    // path must still be a plain path of this site.
+    let mut decoded = path.clone();
+    for _ in 0..3 {
+        let once = percent_decode(&decoded)?;
+        if once == decoded {
+            break;
+        }
+        decoded = once;
+    }
+    if !is_own_path(&decoded.replace('\\', "/")) || percent_decode(&decoded)? != decoded {
+        return None;
+    }
+    Some(format!("{path}{rest}"))
+}
+
+fn is_own_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.contains("//")
+        && path.chars().all(|c| c.is_ascii_graphic())
+        && !path.split('/').any(|segment| segment == "." || segment == "..")
+}
+
+/// `%XX` escapes decoded to bytes; `None` when the result is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
@@ -76,10 +138,26 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/invitations/abc")), "/invitations/abc");
-        for bad in [None, Some(""), Some("//evil.example"), Some("https://evil.example"), Some("/\\evil"), Some("evil")] {
-            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        for good in ["/invitations/abc", "/services?status=open", "/settings/cart?type=mailbox_migration", "/dashboard#top", "/a?next=https://x"] {
+            assert_eq!(safe_next(Some(good)), good, "{good:?}");
         }
+        // What a browser would make of them is the same path.
+        assert_eq!(safe_next(Some(" /services\t?status=open\n")), "/services?status=open");
+        assert_eq!(safe_next(Some("/teams\\x")), "/teams/x");
+        let bypasses = [
+            "", " ", "evil", "evil.example", "//evil", "///evil", "/\\evil", "\\\\evil", "\\/evil", "/%09/evil",
+            "/\t/evil", "/\n/evil", "/\r\n/evil", "\t//evil", "https://evil", "http:/evil", "HTTPS://evil",
+            "javascript:alert(1)", "  javascript:alert(1)", "data:text/html,x", "/x\u{0}/y", "/%2f%2fevil", "/%2F/evil",
+            "/%5Cevil", "/%5c%5cevil", "%2F%2Fevil", "%5C%5Cevil", "/%252F%252Fevil", "/.//evil", "/./evil", "/../evil",
+            "/%2e%2e/evil", "/x/%2e/y", "/\u{b}/evil", "/\u{7f}evil", "/évil", "/x\u{a0}", "/x?\u{0}y", "/%E0%A4%A",
+            "/%ff", "/%0d%0aSet-Cookie:x", "/x#\u{1}y",
+        ];
+        for bad in bypasses {
+            assert_eq!(safe_next(Some(bad)), HOME, "{bad:?}");
+        }
+        assert_eq!(safe_next(None), HOME);
+        // ` /x` is /x once trimmed, as a browser trims it.
+        assert_eq!(safe_next(Some(" /x")), "/x");
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The Sign up and Log in pages. Both work before the WASM arrives (plain
 //! form posts) and after (the same forms, submitted in place).
 
-use super::{LogIn, SignUp, MIN_PASSWORD};
+use super::{LogIn, SignUp, VerifyEmail, MIN_PASSWORD};
 use crate::ui::{error_of, urlencode, FieldError, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
@@ -70,6 +70,32 @@ pub fn LoginPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || action.pending().get()>"Log in"</button>
                 </ActionForm>
                 <p class="switch">"New to Tandem? " <A href=signup_href>"Sign up"</A></p>
+            </div>
+        </main>
+    }
+}
+
+/// `/verify-email/:token`: the link of the verification mail. Verifying is a
+/// button (a POST), so a mail scanner that opens links verifies nothing.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let action = ServerAction::<VerifyEmail>::new();
+    let error = error_of(action);
+    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let next = use_query_map().with_untracked(|q| q.get("next").unwrap_or_default());
+    view! {
+        <Title text="Verify your email address · Tandem"/>
+        <main class="auth">
+            <div class="auth-card">
+                <h1 class="brand">"Tandem"</h1>
+                <h2>"Verify your email address"</h2>
+                <p>"Confirm that this address is yours. Invitations reach you, and can be accepted, once it is verified."</p>
+                <ActionForm action=action>
+                    <input type="hidden" name="token" value=token/>
+                    <input type="hidden" name="next" value=next/>
+                    <FormError error/>
+                    <button type="submit" class="primary" disabled=move || action.pending().get()>"Verify my email address"</button>
+                </ActionForm>
             </div>
         </main>
     }

@@ -40,11 +40,25 @@ pub async fn agent_name(tx: &mut Tx, agent_id: Uuid) -> Result<Option<String>, s
         .await
 }
 
+pub struct Profile {
+    pub name: String,
+    pub email: String,
+    /// Whether the agent has proved they read mail at `email`.
+    pub verified: bool,
+}
+
 pub async fn agent_profile(tx: &mut Tx, agent_id: Uuid) -> Result<Option<(String, String)>, sqlx::Error> {
-    let row = sqlx::query!("SELECT name, email FROM agents WHERE id = $1", agent_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(row.map(|r| (r.name, r.email)))
+    Ok(profile(tx, agent_id).await?.map(|p| (p.name, p.email)))
+}
+
+pub async fn profile(tx: &mut Tx, agent_id: Uuid) -> Result<Option<Profile>, sqlx::Error> {
+    sqlx::query_as!(
+        Profile,
+        r#"SELECT name, email, email_verified_at IS NOT NULL AS "verified!" FROM agents WHERE id = $1"#,
+        agent_id
+    )
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// Whether sign-ins for this email or from this address are paused.
@@ -87,4 +101,57 @@ pub async fn prune_failures(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
     .execute(pool)
     .await?;
     Ok(())
+}
+
+// ---- email verification -----------------------------------------------------------
+
+/// Verification links work for this long.
+pub const VERIFICATION_HOURS: i64 = 24;
+
+/// Replaces the agent's verification link with a new one (the old stops working).
+/// The transaction must act as the agent.
+pub async fn new_verification(tx: &mut Tx, agent_id: Uuid, token_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM email_verifications WHERE agent_id = $1", agent_id).execute(&mut **tx).await?;
+    sqlx::query!(
+        "INSERT INTO email_verifications (token_hash, agent_id, expires_at)
+         VALUES ($1, $2, now() + make_interval(hours => $3::int))",
+        token_hash,
+        agent_id,
+        VERIFICATION_HOURS as i32
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub enum Verified {
+    /// The agent whose address it proved.
+    Done(Uuid),
+    Expired,
+    Unknown,
+}
+
+/// Uses a verification link: marks the agent's address verified and forgets
+/// their links. Anyone holding the link may use it (signed in or not).
+pub async fn verify(tx: &mut Tx, token_hash: &str) -> Result<Verified, sqlx::Error> {
+    sqlx::query("SELECT set_config('app.verification_token_hash', $1, true)")
+        .bind(token_hash)
+        .execute(&mut **tx)
+        .await?;
+    let row = sqlx::query!(
+        r#"SELECT agent_id, expires_at > now() AS "live!" FROM email_verifications WHERE token_hash = $1"#,
+        token_hash
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(Verified::Unknown) };
+    if !row.live {
+        return Ok(Verified::Expired);
+    }
+    sqlx::query!("UPDATE agents SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1", row.agent_id)
+        .execute(&mut **tx)
+        .await?;
+    crate::server::db::set_agent(tx, row.agent_id).await?;
+    sqlx::query!("DELETE FROM email_verifications WHERE agent_id = $1", row.agent_id).execute(&mut **tx).await?;
+    Ok(Verified::Done(row.agent_id))
 }

@@ -266,8 +266,8 @@ pub async fn coupon_redeemed(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, pack_
 
 // ---- agents -----------------------------------------------------------------------
 
-/// An invitation was sent: the event, and a notification to the person if
-/// they already have an account (whatever workgroup they are in).
+/// An invitation was sent: the event, and a notification to the person (see
+/// `invitation_notice`).
 pub async fn agent_invited(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, email: &str, role: Role, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"INSERT INTO events (workgroup_id, kind, actor_id, summary, link)
@@ -281,6 +281,14 @@ pub async fn agent_invited(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, email: 
     )
     .execute(&mut **tx)
     .await?;
+    invitation_notice(tx, workgroup_id, actor, email, role, token).await
+}
+
+/// Tells the holder of the invited address, if they have an account whose
+/// address is verified (whatever workgroup they are in). An unverified
+/// account with that address may belong to anyone: it hears nothing. The
+/// link (with the token) is readable by that agent only.
+pub async fn invitation_notice(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, email: &str, role: Role, token: &str) -> Result<(), sqlx::Error> {
     sqlx::query!(
         r#"INSERT INTO notifications (workgroup_id, agent_id, kind, summary, link)
            SELECT $1, a.id, 'invitation',
@@ -289,7 +297,7 @@ pub async fn agent_invited(tx: &mut Tx, workgroup_id: Uuid, actor: Uuid, email: 
              FROM agents a
              JOIN workgroups w ON w.id = $1
              LEFT JOIN memberships act ON act.workgroup_id = $1 AND act.agent_id = $2
-            WHERE lower(a.email) = lower($3)"#,
+            WHERE lower(a.email) = lower($3) AND a.email_verified_at IS NOT NULL"#,
         workgroup_id,
         actor,
         email,

@@ -11,6 +11,9 @@ use uuid::Uuid;
 
 pub const AGENT_KEY: &str = "agent_id";
 pub const WORKGROUP_KEY: &str = "workgroup_id";
+/// Where and with what browser the session signed in (for the Account page).
+pub const ADDRESS_KEY: &str = "address";
+pub const USER_AGENT_KEY: &str = "user_agent";
 
 /// What every request can reach: the app's pool, the configuration, the
 /// clock billing rules are judged by, and the payment gateway.

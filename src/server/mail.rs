@@ -1,7 +1,8 @@
 //! The mail outbox: mail is written to `mail_outbox` in the same transaction
 //! as the change it tells about, and a background task sends it over SMTP
-//! when `TANDEM_SMTP_URL` is set. Without it, mail stays in the outbox (the
-//! pages that matter show their links, such as an invitation's, on screen).
+//! when `TANDEM_SMTP_URL` is set. Without it, mail stays in the outbox and
+//! the operator reads it with `tandem mail outbox` to pass it on: links that
+//! carry power (verification, invitations) are never shown on any page.
 
 use crate::server::db::Tx;
 use sqlx::PgPool;
@@ -25,6 +26,47 @@ pub async fn enqueue(tx: &mut Tx, workgroup_id: Uuid, mail: Mail<'_>) -> Result<
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Mail about an agent's account (a verification link), in no workgroup.
+/// The transaction must act as an agent.
+pub async fn enqueue_account(tx: &mut Tx, mail: Mail<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO mail_outbox (id, workgroup_id, to_email, subject, body) VALUES ($1, NULL, $2, $3, $4)",
+        Uuid::new_v4(),
+        mail.to,
+        mail.subject,
+        mail.body
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A message still waiting to be sent.
+pub struct Waiting {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// `tandem mail outbox`: every unsent message (oldest first), optionally
+/// only those to one address. Reads across workgroups, as the sender does.
+pub async fn waiting(pool: &PgPool, to: Option<&str>) -> Result<Vec<Waiting>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT set_config('app.mail_sender', 'on', true)").execute(&mut *tx).await?;
+    let rows = sqlx::query_as!(
+        Waiting,
+        r#"SELECT to_email AS "to", subject, body, created_at FROM mail_outbox
+            WHERE sent_at IS NULL AND ($1::text IS NULL OR lower(to_email) = lower($1))
+            ORDER BY created_at, id"#,
+        to
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows)
 }
 
 /// Sends waiting mail every few seconds. Each message is claimed with

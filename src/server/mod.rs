@@ -11,6 +11,7 @@ pub mod mail;
 pub mod origin;
 pub mod payments;
 pub mod session_store;
+pub mod tokens;
 
 use anyhow::Context as _;
 use config::Config;
@@ -45,6 +46,9 @@ Commands:
                bank's reference of the transfer, CENTS the amount received
                (it must equal the order's total). Once per order; the
                licenses arrive at once and the quote's recipient is mailed.
+  mail outbox [--to EMAIL]
+               Print the mail waiting to be sent (to, subject, body), oldest
+               first, so an operator without SMTP can pass it on.
   help         Show this text.
 ";
 
@@ -70,6 +74,7 @@ pub async fn main() -> ExitCode {
         ["orders", "list"] => list_orders(config, false).await,
         ["orders", "list", "--open"] => list_orders(config, true).await,
         ["orders", "mark-paid", number, flags @ ..] => mark_order_paid(config, number, flags).await,
+        ["mail", "outbox", flags @ ..] => mail_outbox(config, flags).await,
         ["help"] | ["--help"] | ["-h"] => {
             println_out(USAGE);
             Ok(())
@@ -373,5 +378,21 @@ async fn mark_order_paid(config: Config, number: &str, flags: &[&str]) -> anyhow
         recorded.number,
         recorded.total.plain()
     ));
+/// `tandem mail outbox`: waiting mail, each message as headers, a blank
+/// line, the body and a line of dashes.
+async fn mail_outbox(config: Config, flags: &[&str]) -> anyhow::Result<()> {
+    let to = match flags {
+        [] => None,
+        ["--to", email] => Some(*email),
+        _ => anyhow::bail!("usage: tandem mail outbox [--to EMAIL]\n\n{USAGE}"),
+    };
+    let (owner, _guard) = database(&config).await?;
+    db::migrate(&owner).await?;
+    let pool = db::app_pool(&owner, 2).await?;
+    let waiting = mail::waiting(&pool, to).await?;
+    pool.close().await;
+    for m in waiting {
+        println_out(&format!("To: {}\nSubject: {}\nDate: {}\n\n{}\n----", m.to, m.subject, m.created_at.to_rfc3339(), m.body.trim_end()));
+    }
     Ok(())
 }

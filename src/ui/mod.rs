@@ -9,6 +9,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 pub mod address;
+pub mod verify;
+
+pub use verify::{ResendLink, VerifyFirst};
 
 /// The error of an action's latest run, if it failed.
 pub fn error_of<S>(action: ServerAction<S>) -> Signal<Option<AppError>>

@@ -207,14 +207,54 @@ pub struct Agent {
 }
 
 impl TestDb {
-    /// Signs up a new agent through the router.
+    /// Signs up a new agent through the router and verifies their address
+    /// with the link from their mail, as a person would.
     pub async fn sign_up(&self, name: &str) -> Agent {
+        let mut agent = self.sign_up_unverified(name).await;
+        let email = agent.email.clone();
+        self.verify(&mut agent.client, &email).await;
+        agent
+    }
+
+    /// Signs up a new agent who has not used their verification link.
+    pub async fn sign_up_unverified(&self, name: &str) -> Agent {
         let mut client = Client::new(self.router());
         let email = unique_email(&name.to_lowercase().replace(' ', "."));
         let answer = client.sign_up(name, &email).await;
         assert!(answer.error().is_none(), "{}", answer.body);
         let me = client.call::<tandem::auth::GetMe>(&[]).await.json::<Option<tandem::auth::Me>>().unwrap();
         Agent { client, id: me.agent_id, email, own_workgroup: me.workgroup.id }
+    }
+
+    /// Every link to `http://tandem.test{path}…` in mail to `email`, oldest first.
+    pub async fn mailed_links(&self, email: &str, path: &str) -> Vec<String> {
+        let mut conn = self.owner_conn().await;
+        let bodies: Vec<String> =
+            sqlx::query_scalar("SELECT body FROM mail_outbox WHERE lower(to_email) = lower($1) ORDER BY created_at, id")
+                .bind(email)
+                .fetch_all(&mut conn)
+                .await
+                .unwrap();
+        let prefix = format!("http://tandem.test{path}");
+        bodies
+            .iter()
+            .flat_map(|b| b.split_whitespace().filter(|w| w.starts_with(&prefix)).map(str::to_string).collect::<Vec<_>>())
+            .collect()
+    }
+
+    /// The token of the newest link to `path` mailed to `email`.
+    pub async fn mailed_token(&self, email: &str, path: &str) -> String {
+        let link = self.mailed_links(email, path).await.pop().unwrap_or_else(|| panic!("no {path} link mailed to {email}"));
+        let rest = link.strip_prefix(&format!("http://tandem.test{path}")).unwrap();
+        rest.split('?').next().unwrap().to_string()
+    }
+
+    /// Uses the newest verification link mailed to `email`, in `client`'s browser.
+    pub async fn verify(&self, client: &mut Client, email: &str) -> Answer {
+        let token = self.mailed_token(email, "/verify-email/").await;
+        let answer = client.call::<tandem::auth::VerifyEmail>(&[("token", &token)]).await;
+        assert!(answer.error().is_none(), "{}", answer.body);
+        answer
     }
 
     /// Makes `agent` a member of `workgroup` with `role` and switches their session there.
