@@ -378,6 +378,9 @@ async fn mark_order_paid(config: Config, number: &str, flags: &[&str]) -> anyhow
         recorded.number,
         recorded.total.plain()
     ));
+    Ok(())
+}
+
 /// `tandem mail outbox`: waiting mail, each message as headers, a blank
 /// line, the body and a line of dashes.
 async fn mail_outbox(config: Config, flags: &[&str]) -> anyhow::Result<()> {
