@@ -12,6 +12,17 @@ async function payByCard(page: Page, info: TestInfo, number: string) {
   await page.getByRole("button", { name: "Checkout" }).click();
 }
 
+/// The billing address step of the cart (shipped to it), then Next.
+async function enterBillingAddress(page: Page, info: TestInfo, name: string, street: string, city: string, postal: string) {
+  await ready(page, info);
+  const billing = page.getByRole("group", { name: "Billing address" });
+  await billing.getByLabel("Name").fill(name);
+  await billing.getByLabel("Street address").fill(street);
+  await billing.getByLabel("City").fill(city);
+  await billing.getByLabel("Postal code").fill(postal);
+  await billing.getByLabel("Country").selectOption({ label: "United Kingdom" });
+}
+
 test("buy Mailbox Migration licenses by card, see them, and export the order", async ({ page }, info) => {
   const errors = watchConsole(page);
   await signUp(page, info, "Ada Buyer", uniqueEmail("ada", info));
@@ -33,13 +44,7 @@ test("buy Mailbox Migration licenses by card, see them, and export the order", a
   // Purchase, the billing address (shipped to it), Next.
   await page.getByRole("link", { name: "Purchase" }).click();
   await expect(page).toHaveURL(/\/settings\/cart\/address$/);
-  await ready(page, info);
-  const billing = page.getByRole("group", { name: "Billing address" });
-  await billing.getByLabel("Name").fill("Ada Buyer");
-  await billing.getByLabel("Street address").fill("1 Analytical Way");
-  await billing.getByLabel("City").fill("London");
-  await billing.getByLabel("Postal code").fill("N1 9GU");
-  await billing.getByLabel("Country").selectOption({ label: "United Kingdom" });
+  await enterBillingAddress(page, info, "Ada Buyer", "1 Analytical Way", "London", "N1 9GU");
   await expect(page.getByLabel("Ship to billing address")).toBeChecked();
   await expect(page.getByRole("group", { name: "Shipping address" })).toBeHidden();
   await page.getByRole("button", { name: "Next" }).click();
@@ -100,13 +105,7 @@ test("a quote says what to put on the wire transfer; the licenses arrive when th
   await ready(page, info);
   await page.getByRole("link", { name: "Purchase" }).click();
   await expect(page).toHaveURL(/\/settings\/cart\/address$/);
-  await ready(page, info);
-  const billing = page.getByRole("group", { name: "Billing address" });
-  await billing.getByLabel("Name").fill("Wes Wire");
-  await billing.getByLabel("Street address").fill("2 Transfer Lane");
-  await billing.getByLabel("City").fill("Leeds");
-  await billing.getByLabel("Postal code").fill("LS1 1AA");
-  await billing.getByLabel("Country").selectOption({ label: "United Kingdom" });
+  await enterBillingAddress(page, info, "Wes Wire", "2 Transfer Lane", "Leeds", "LS1 1AA");
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page).toHaveURL(/\/settings\/cart\/complete/);
   await page.getByRole("link", { name: "Pay via Wire Transfer" }).click();
