@@ -1,9 +1,8 @@
 //! The tenant boundary, on a real PostgreSQL: row-level security, cross-
 //! workgroup ids, and the 10-workgroup limit (also under concurrency).
 
-mod common;
 
-use common::test_db;
+use crate::common::test_db;
 use tandem::error::AppError;
 use tandem::workgroups::{store, Role};
 

@@ -3,10 +3,9 @@
 //! charge however often a checkout is sent, one refund however many race,
 //! the refund window to the minute, roles and workgroup boundaries.
 
-mod common;
 
 use chrono::Duration;
-use common::{test_db, Agent, Client, TestDb};
+use crate::common::{test_db, Agent, Client, TestDb};
 use tandem::billing::{
     self,
     BillingHistory, GetBillingInfo, GetOrder, History, OrderDetails, OrderStatus, RefundOrder, SaveBillingAddress,
@@ -47,7 +46,7 @@ async fn open(client: &mut Client, items: &[(&str, i32)]) -> Purchase {
     }
 }
 
-async fn pay(client: &mut Client, purchase: &Purchase, number: &str) -> common::Answer {
+async fn pay(client: &mut Client, purchase: &Purchase, number: &str) -> crate::common::Answer {
     let key = purchase.key.to_string();
     let mut fields: Vec<(&str, String)> = vec![("key", key), ("fingerprint", purchase.fingerprint.clone())];
     fields.extend(card(number));
@@ -71,7 +70,7 @@ async fn order(client: &mut Client, id: Uuid) -> OrderDetails {
     client.call::<GetOrder>(&[("order_id", &id.to_string())]).await.json()
 }
 
-async fn refund(client: &mut Client, id: Uuid) -> common::Answer {
+async fn refund(client: &mut Client, id: Uuid) -> crate::common::Answer {
     client.call::<RefundOrder>(&[("order_id", &id.to_string())]).await
 }
 

@@ -2,7 +2,7 @@
 //! PostgreSQL server named by DATABASE_URL (`make test` starts one), migrated
 //! as the owner, queried as the app role, plus an HTTP client that drives the
 //! real router (sessions, server functions, layers).
-#![allow(dead_code)]
+
 
 use axum::body::Body;
 use http::{header, Request, StatusCode};

@@ -1,8 +1,7 @@
 //! Teams: who may change them, and that they hold only this workgroup's agents.
 
-mod common;
 
-use common::{test_db, Client};
+use crate::common::{test_db, Client};
 use tandem::error::AppError;
 use tandem::teams::{AddTeamMember, CreateTeam, DeleteTeam, ListTeams, RemoveTeamMember, TeamMode, TeamsOverview, UpdateTeam};
 use uuid::Uuid;

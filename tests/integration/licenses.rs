@@ -2,9 +2,8 @@
 //! counts never negative, the log replays to the counts, a code is redeemed
 //! once even under 64 concurrent requests, and no workgroup reaches another's.
 
-mod common;
 
-use common::{test_db, TestDb};
+use crate::common::{test_db, TestDb};
 use rand::{Rng, SeedableRng};
 use tandem::coupons::{ApplyCoupons, CheckCoupons, CodeOutcome, CouponCode, CouponsOverview, GenerateCoupon, GeneratedCoupon, ListCoupons};
 use tandem::error::AppError;

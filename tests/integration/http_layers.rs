@@ -1,9 +1,8 @@
 //! Sign-in and workgroup server functions through the real router: sessions,
 //! roles and the tenant boundary as a browser meets them.
 
-mod common;
 
-use common::{test_db, unique_email, Client, PASSWORD};
+use crate::common::{test_db, unique_email, Client, PASSWORD};
 use leptos::server_fn::ServerFn;
 use tandem::auth::{GetMe, LogIn, LogOut, Me};
 use tandem::error::AppError;

@@ -1,9 +1,8 @@
 //! Members, roles and invitations: the role rules, the tenant boundary and
 //! acceptance races, through the real router on PostgreSQL.
 
-mod common;
 
-use common::{test_db, Agent, Client, TestDb, PASSWORD};
+use crate::common::{test_db, Agent, Client, TestDb, PASSWORD};
 use tandem::account::{ChangePassword, GetAccount, SignOutEverywhereElse, UpdateName};
 use tandem::agents::{
     AcceptInvitation, AgentsOverview, GetInvitation, InvitationStatus, InvitationView, InviteAgents, InviteOutcome, ListAgents,
@@ -41,7 +40,7 @@ async fn an_invitation_brings_the_agent_in_with_the_chosen_role() {
     let wg = olivia.own_workgroup;
 
     // Invite someone who has no account yet.
-    let email = common::unique_email("max");
+    let email = crate::common::unique_email("max");
     let token = invite(&db, &mut olivia.client, &format!(" {email} , not-an-email"), "manager").await;
     let link = format!("http://tandem.test/invitations/{token}");
     let outcomes: Vec<InviteOutcome> =
@@ -201,10 +200,10 @@ async fn role_matrix_for_agents_and_invitations() {
         let upd = c.call::<UpdateMember>(&[("agent_id", &target.id.to_string()), ("role", "associate"), ("rate", "")]).await.error();
         assert_eq!(upd, if manages { None } else { Some(denied.clone()) }, "update_member as {role}");
 
-        let inv = c.call::<InviteAgents>(&[("emails", &common::unique_email("x")), ("role", "associate")]).await.error();
+        let inv = c.call::<InviteAgents>(&[("emails", &crate::common::unique_email("x")), ("role", "associate")]).await.error();
         assert_eq!(inv, if manages { None } else { Some(denied.clone()) }, "invite_agents as {role}");
 
-        invite(&db, &mut olivia.client, &common::unique_email("y"), "associate").await;
+        invite(&db, &mut olivia.client, &crate::common::unique_email("y"), "associate").await;
         let id = *invitation_ids(&db, wg).await.last().unwrap();
         let resend = c.call::<ResendInvitation>(&[("invitation_id", &id.to_string())]).await.error();
         assert_eq!(resend, if manages { None } else { Some(denied.clone()) }, "resend_invitation as {role}");

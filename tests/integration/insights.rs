@@ -2,9 +2,8 @@
 //! in its own workgroup only, notifications read by their agent alone, report
 //! figures equal to figures worked out by hand, no money for Associates.
 
-mod common;
 
-use common::{test_db, Agent, Client, TestDb};
+use crate::common::{test_db, Agent, Client, TestDb};
 use std::collections::BTreeMap;
 use tandem::agents::{AcceptInvitation, InviteAgents, UpdateMember};
 use tandem::coupons::{ApplyCoupons, GenerateCoupon, GeneratedCoupon};

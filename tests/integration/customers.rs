@@ -1,9 +1,8 @@
 //! Customers, their users and groups: who may use them, that they stay
 //! inside their workgroup (and groups inside their customer), and CSV import.
 
-mod common;
 
-use common::{test_db, Client, TestDb};
+use crate::common::{test_db, Client, TestDb};
 use tandem::customers::*;
 use tandem::error::AppError;
 use uuid::Uuid;

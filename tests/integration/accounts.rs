@@ -4,9 +4,8 @@
 //! page (name, password, sessions). Each hole is replayed as it worked before
 //! and must now be refused and change nothing.
 
-mod common;
 
-use common::{test_db, unique_email, Client, TestDb, PASSWORD};
+use crate::common::{test_db, unique_email, Client, TestDb, PASSWORD};
 use tandem::account::{Account, ChangePassword, GetAccount, SignOutEverywhereElse, UpdateName};
 use tandem::agents::{AcceptInvitation, AgentsOverview, GetInvitation, InvitationView, InviteAgents, ListAgents, ResendInvitation, RevokeInvitation, UpdateMember};
 use tandem::auth::{GetMe, LogIn, Me, ResendVerification, VerifyEmail};

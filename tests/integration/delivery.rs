@@ -1,9 +1,8 @@
 //! Services and tasks: claims, load balancing, licensed tasks, costs,
 //! reminders, workgroup boundaries and roles.
 
-mod common;
 
-use common::{test_db, Agent, Client, TestDb};
+use crate::common::{test_db, Agent, Client, TestDb};
 use futures::future::join_all;
 use tandem::delivery::store::{self as delivery, NewService, NewTask};
 use tandem::delivery::{
