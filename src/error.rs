@@ -23,6 +23,13 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request could not be read as what it claims to be (a missing or
+    /// malformed field, a body that is not a form).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request's body is over its limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Something failed on the server; the reference is in the log.
     #[error("Something went wrong on our side. If it keeps happening, quote reference {0}.")]
     Internal(String),
@@ -58,11 +65,26 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
+            // On the server these mean the request itself was unreadable:
+            // the sender's fault, answered 400, not a fault of Tandem's.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Args(e)
+            | ServerFnErrorErr::MissingArg(e)
+            | ServerFnErrorErr::Deserialization(e)
+            | ServerFnErrorErr::Request(e) => {
+                tracing::info!(detail = %e, "unreadable server function request");
+                AppError::BadRequest(BAD_REQUEST.into())
+            }
+            // In the browser: the answer never came, or could not be read.
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Request(e) | ServerFnErrorErr::Deserialization(e) => AppError::Transport(e),
             other => AppError::Internal(crate::error::log_internal(&other)),
         }
     }
 }
+
+/// What a request that cannot be read is told.
+pub const BAD_REQUEST: &str = "This request could not be read: a field is missing or not what the form sends. Reload the page and try again.";
 
 /// Logs an unexpected failure and returns the reference shown to the user.
 pub fn log_internal(detail: &dyn std::fmt::Display) -> String {
@@ -115,6 +137,8 @@ impl AppError {
             AppError::Validation { .. } => S::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => S::CONFLICT,
             AppError::TooManyRequests(_) => S::TOO_MANY_REQUESTS,
+            AppError::BadRequest(_) => S::BAD_REQUEST,
+            AppError::TooLarge(_) => S::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) | AppError::Transport(_) => S::INTERNAL_SERVER_ERROR,
         }
     }

@@ -65,24 +65,26 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     if new_password == current_password {
         return Err(AppError::validation("new_password", "Choose a password other than your current one."));
     }
-    let (_, session, agent_id, mut tx) = signed_in().await?;
+    let (state, session, agent_id, mut tx) = signed_in().await?;
     let profile = auth::profile(&mut tx, agent_id).await?.ok_or(AppError::Unauthenticated)?;
-    let address = crate::auth::api::client_address().await;
+    let address = crate::server::client_ip::client_address().await;
     // A session left open elsewhere must not become a way to guess the password.
-    if auth::is_throttled(&mut tx, &profile.email, &address).await? {
+    if !auth::take_sign_in_attempt(&mut tx, &profile.email, &address).await? {
         return Err(AppError::TooManyRequests(format!(
             "Too many failed attempts. Wait {} minutes, then try again.",
             auth::FAILURE_WINDOW_MINUTES
         )));
     }
     let hash = store::password_hash(&mut tx, agent_id).await?;
+    tx.commit().await?;
+    // No connection is held while hashing.
     let internal = |e: tokio::task::JoinError| AppError::Internal(crate::error::log_internal(&e));
     if !password::verify(current_password, hash).await.map_err(internal)? {
-        auth::record_failure(&mut tx, &profile.email, &address).await?;
-        tx.commit().await?;
         return Err(AppError::validation("current_password", "That is not your current password."));
     }
     let new_hash = password::hash(new_password).await.map_err(internal)?;
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: None }).await?;
+    auth::clear_failures(&mut tx, &profile.email).await?;
     store::set_password(&mut tx, agent_id, &new_hash).await?;
     let keep = session.id().map(|id| id.to_string()).unwrap_or_default();
     let ended = store::end_other_sessions(&mut tx, agent_id, &keep).await?;

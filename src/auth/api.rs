@@ -9,6 +9,7 @@ use {
     super::{check_new_password, parse_agent_name, parse_email, password, store},
     crate::server::mail::{self, Mail},
     crate::server::tokens,
+    crate::server::client_ip::client_address,
     crate::server::context::{self, AGENT_KEY, WORKGROUP_KEY},
     crate::server::db::{self, Tenant},
     crate::workgroups::{store as workgroups, Role},
@@ -52,6 +53,16 @@ pub async fn sign_up(name: String, email: String, password: String, next: Option
     let name = parse_agent_name(&name)?;
     let email = parse_email(&email)?;
     check_new_password(&password)?;
+    let address = client_address().await;
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: None, workgroup_id: None }).await?;
+    if !store::take_sign_up_attempt(&mut tx, &address, state.config.sign_ups_per_hour).await? {
+        return Err(AppError::TooManyRequests(format!(
+            "Too many new accounts from your network. Try again in {} minutes.",
+            store::SIGN_UP_WINDOW_MINUTES
+        )));
+    }
+    tx.commit().await?;
+    // No connection is held while hashing.
     let hash = password::hash(password).await.map_err(|e| AppError::Internal(crate::error::log_internal(&e)))?;
 
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: None, workgroup_id: None }).await?;
@@ -86,29 +97,30 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     let address = client_address().await;
 
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: None, workgroup_id: None }).await?;
-    if store::is_throttled(&mut tx, &email, &address).await? {
+    if !store::take_sign_in_attempt(&mut tx, &email, &address).await? {
         return Err(AppError::TooManyRequests(format!(
             "Too many failed attempts. Wait {} minutes, then try again.",
             store::FAILURE_WINDOW_MINUTES
         )));
     }
     let found = store::credentials(&mut tx, &email).await?;
+    tx.commit().await?;
     let (agent_id, hash) = match found {
         Some(c) => (Some(c.id), Some(c.password_hash)),
         None => (None, None),
     };
+    // No connection is held while hashing; the attempt taken above stays
+    // counted as a failure unless the password is right.
     let ok = password::verify(password, hash).await.map_err(|e| AppError::Internal(crate::error::log_internal(&e)))?;
     let agent_id = match (ok, agent_id) {
         (true, Some(id)) => id,
         _ => {
-            store::record_failure(&mut tx, &email, &address).await?;
-            tx.commit().await?;
             tracing::info!(address, "failed sign-in");
             return Err(AppError::validation("password", REFUSED));
         }
     };
+    let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: None }).await?;
     store::clear_failures(&mut tx, &email).await?;
-    db::set_agent(&mut tx, agent_id).await?;
     let first = workgroups::list_for_agent(&mut tx, agent_id).await?;
     tx.commit().await?;
     let Some(workgroup) = first.into_iter().find(|w| w.role != Role::Inactive) else {
@@ -218,12 +230,3 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error().is_some_and(|d| d.is_unique_violation())
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) async fn client_address() -> String {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-    match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
-        Ok(ConnectInfo(addr)) => addr.ip().to_string(),
-        Err(_) => "unknown".to_string(),
-    }
-}

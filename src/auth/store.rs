@@ -61,8 +61,15 @@ pub async fn profile(tx: &mut Tx, agent_id: Uuid) -> Result<Option<Profile>, sql
     .await
 }
 
-/// Whether sign-ins for this email or from this address are paused.
-pub async fn is_throttled(tx: &mut Tx, email: &str, address: &str) -> Result<bool, sqlx::Error> {
+/// Takes one sign-in attempt for this email from this address, or `false`
+/// when sign-ins for either are paused. The attempt counts as a failure
+/// until `clear_failures` forgets it (the password was right). Attempts on
+/// one email, and from one address, are taken one at a time (transaction
+/// advisory locks, always email first), so parallel guesses cannot all slip
+/// under the limit: 40 at once get at most 5 answers about the password.
+pub async fn take_sign_in_attempt(tx: &mut Tx, email: &str, address: &str) -> Result<bool, sqlx::Error> {
+    lock(tx, "sign-in email", &email.to_lowercase()).await?;
+    lock(tx, "sign-in address", address).await?;
     let row = sqlx::query!(
         r#"SELECT
              (SELECT count(*) FROM login_failures
@@ -75,11 +82,40 @@ pub async fn is_throttled(tx: &mut Tx, email: &str, address: &str) -> Result<boo
     )
     .fetch_one(&mut **tx)
     .await?;
-    Ok(row.by_email >= MAX_FAILURES_PER_EMAIL || row.by_address >= MAX_FAILURES_PER_ADDRESS)
+    if row.by_email >= MAX_FAILURES_PER_EMAIL || row.by_address >= MAX_FAILURES_PER_ADDRESS {
+        return Ok(false);
+    }
+    sqlx::query!("INSERT INTO login_failures (email, address) VALUES ($1, $2)", email, address)
+        .execute(&mut **tx)
+        .await?;
+    Ok(true)
 }
 
-pub async fn record_failure(tx: &mut Tx, email: &str, address: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("INSERT INTO login_failures (email, address) VALUES ($1, $2)", email, address)
+/// Sign-ups allowed per client address in the window (`TANDEM_SIGN_UPS_PER_HOUR`).
+pub const SIGN_UP_WINDOW_MINUTES: i64 = 60;
+
+/// Takes one sign-up for this client address, or `false` when it has had
+/// `limit` in the last hour. Taken one at a time per address, like sign-ins.
+pub async fn take_sign_up_attempt(tx: &mut Tx, address: &str, limit: u32) -> Result<bool, sqlx::Error> {
+    lock(tx, "sign-up address", address).await?;
+    let taken = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM sign_up_attempts
+            WHERE address = $1 AND taken_at > now() - make_interval(mins => $2::int)"#,
+        address,
+        SIGN_UP_WINDOW_MINUTES as i32
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if taken >= i64::from(limit) {
+        return Ok(false);
+    }
+    sqlx::query!("INSERT INTO sign_up_attempts (address) VALUES ($1)", address).execute(&mut **tx).await?;
+    Ok(true)
+}
+
+/// Holds a transaction-scoped advisory lock on `key` within `scope`.
+async fn lock(tx: &mut Tx, scope: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))", scope, key)
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -92,11 +128,17 @@ pub async fn clear_failures(tx: &mut Tx, email: &str) -> Result<(), sqlx::Error>
     Ok(())
 }
 
-/// Housekeeping: forgets failures older than the window.
+/// Housekeeping: forgets failures and sign-ups older than their windows.
 pub async fn prune_failures(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "DELETE FROM login_failures WHERE failed_at < now() - make_interval(mins => $1::int)",
         FAILURE_WINDOW_MINUTES as i32
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM sign_up_attempts WHERE taken_at < now() - make_interval(mins => $1::int)",
+        SIGN_UP_WINDOW_MINUTES as i32
     )
     .execute(pool)
     .await?;

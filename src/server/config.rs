@@ -23,6 +23,10 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of Tandem's mail (`TANDEM_MAIL_FROM`).
     pub mail_from: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TANDEM_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// New accounts allowed per client address and hour (`TANDEM_SIGN_UPS_PER_HOUR`, default 20).
+    pub sign_ups_per_hour: u32,
 }
 
 impl Config {
@@ -36,6 +40,14 @@ impl Config {
         if super::origin::origin_of(&public_url).is_none() {
             anyhow::bail!("TANDEM_PUBLIC_URL must be an http:// or https:// address, such as https://tandem.example.com, not {public_url:?}");
         }
+        let trusted_proxies = super::client_ip::parse_trusted(&var("TANDEM_TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| anyhow::anyhow!("TANDEM_TRUSTED_PROXIES: {e}"))?;
+        let sign_ups_per_hour = match var("TANDEM_SIGN_UPS_PER_HOUR") {
+            None => 20,
+            Some(v) => v.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                anyhow::anyhow!("TANDEM_SIGN_UPS_PER_HOUR must be a whole number of at least 1, not {v:?}")
+            })?,
+        };
         let secure_cookies = public_url.trim().to_ascii_lowercase().starts_with("https://");
         Ok(Self {
             database_url: var("DATABASE_URL"),
@@ -47,6 +59,8 @@ impl Config {
             public_url,
             smtp_url: var("TANDEM_SMTP_URL"),
             mail_from: var("TANDEM_MAIL_FROM").unwrap_or_else(|| "Tandem <tandem@localhost>".to_string()),
+            trusted_proxies,
+            sign_ups_per_hour,
         })
     }
 }

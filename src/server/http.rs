@@ -40,7 +40,8 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
-        // Outside the sessions: a forged request is refused before any work.
+        // Outside the sessions: a forged or oversized request is refused before any work.
+        .layer(middleware::from_fn(super::limits::limit_body))
         .layer(middleware::from_fn(move |req, next| super::origin::check(public_origin.clone(), req, next)))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(move |req, next| security_headers(https, req, next)))

@@ -1,12 +1,14 @@
 //! Server-only code: configuration, database, sessions, HTTP, and the
 //! operator commands of the `tandem` binary.
 
+pub mod client_ip;
 pub mod clock;
 pub mod config;
 pub mod context;
 pub mod db;
 pub mod embedded;
 pub mod http;
+pub mod limits;
 pub mod mail;
 pub mod origin;
 pub mod payments;

@@ -83,6 +83,11 @@ impl TestDb {
 
     /// The router of a Tandem people reach at `public_url`.
     pub fn router_at(&self, public_url: &str) -> axum::Router {
+        self.router_with(public_url, |_| {})
+    }
+
+    /// The router, with its configuration changed by `edit`.
+    pub fn router_with(&self, public_url: &str, edit: impl FnOnce(&mut tandem::server::config::Config)) -> axum::Router {
         let leptos_options = LeptosOptions::builder().output_name("tandem").site_root("target/site").build();
         let config = tandem::server::config::Config {
             database_url: None,
@@ -94,7 +99,12 @@ impl TestDb {
             public_url: public_url.into(),
             smtp_url: None,
             mail_from: "Tandem <tandem@localhost>".into(),
+            trusted_proxies: Vec::new(),
+            // Each test has a database of its own; the throttle's own test lowers this.
+            sign_ups_per_hour: 10_000,
         };
+        let mut config = config;
+        edit(&mut config);
         tandem::server::http::router(AppState {
             pool: self.pool.clone(),
             leptos_options,
@@ -109,6 +119,8 @@ impl TestDb {
 pub struct Client {
     router: axum::Router,
     pub cookie: Option<String>,
+    /// The TCP peer the server sees (none: "unknown", as under `oneshot`).
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 pub struct Answer {
@@ -137,7 +149,7 @@ impl Answer {
 
 impl Client {
     pub fn new(router: axum::Router) -> Self {
-        Self { router, cookie: None }
+        Self { router, cookie: None, peer: None }
     }
 
     /// Calls the server function `S` with form fields, as a plain form post would.
@@ -173,7 +185,14 @@ impl Client {
         self.send(req.body(Body::empty()).unwrap()).await
     }
 
-    async fn send(&mut self, req: Request<Body>) -> Answer {
+    /// Sends any request, with this browser's cookie and peer address.
+    pub async fn send(&mut self, mut req: Request<Body>) -> Answer {
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+        }
+        if let (Some(c), false) = (&self.cookie, req.headers().contains_key(header::COOKIE)) {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let set_cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
@@ -292,6 +311,6 @@ impl TestDb {
 impl Client {
     /// Another browser with the same session cookie.
     pub fn same_session(&self) -> Client {
-        Client { router: self.router.clone(), cookie: self.cookie.clone() }
+        Client { router: self.router.clone(), cookie: self.cookie.clone(), peer: self.peer }
     }
 }

@@ -14,5 +14,6 @@ mod embedded;
 mod http_layers;
 mod insights;
 mod licenses;
+mod limits;
 mod teams;
 mod tenant;
