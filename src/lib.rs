@@ -8,6 +8,7 @@ pub mod billing;
 pub mod cart;
 pub mod coupons;
 pub mod customers;
+pub mod dates;
 pub mod dashboard;
 pub mod delivery;
 pub mod error;

@@ -16,7 +16,7 @@ pub use api::*;
 use crate::cart::{Address, Totals};
 use crate::error::{AppError, AppResult};
 use crate::money::Cents;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -128,16 +128,7 @@ impl DateRange {
 
     /// [from, until) in UTC. Custom dates are YYYY-MM-DD, both inclusive, either may be empty.
     pub fn bounds(self, now: DateTime<Utc>, from: &str, to: &str) -> AppResult<Bounds> {
-        let day = |field: &str, s: &str| -> AppResult<Option<DateTime<Utc>>> {
-            match s.trim() {
-                "" => Ok(None),
-                d => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|d| Some(d.and_utc()))
-                    .ok_or_else(|| AppError::validation(field, "Use a date such as 2026-11-25.")),
-            }
-        };
+        let day = |field: &str, s: &str| crate::dates::parse_day(field, s).map(|d| d.map(crate::dates::start_of));
         Ok(match self {
             DateRange::Last30 => (Some(now - Duration::days(30)), None),
             DateRange::Last90 => (Some(now - Duration::days(90)), None),

@@ -14,7 +14,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub use server::{changed, close, events, spawn_listener};
+pub use server::{changed, close, events, spawn_listener, MAX_STREAMS_PER_SESSION};
 
 #[cfg(feature = "ssr")]
 mod server {
@@ -25,7 +25,8 @@ mod server {
     use axum::response::sse::{Event, KeepAlive, Sse};
     use axum::response::{IntoResponse, Response};
     use http::StatusCode;
-    use std::sync::OnceLock;
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
     use std::time::Duration;
     use tokio::sync::{broadcast, watch};
     use tower_sessions::Session;
@@ -122,13 +123,61 @@ mod server {
         });
     }
 
+    /// Open streams a session may hold at once (one per tab; a few tabs).
+    pub const MAX_STREAMS_PER_SESSION: usize = 4;
+    /// How often a stream checks that its session and role still hold.
+    const RECHECK: Duration = Duration::from_secs(10);
+
+    /// The state of one open stream.
+    struct Stream {
+        changes: broadcast::Receiver<Change>,
+        closing: watch::Receiver<bool>,
+        pending: Option<&'static str>,
+        next_check: tokio::time::Instant,
+        _slot: StreamSlot,
+    }
+
+    /// One of a session's stream slots in this process, given back on drop.
+    struct StreamSlot(String);
+
+    fn open_streams() -> &'static Mutex<HashMap<String, usize>> {
+        static OPEN: OnceLock<Mutex<HashMap<String, usize>>> = OnceLock::new();
+        OPEN.get_or_init(Default::default)
+    }
+
+    impl StreamSlot {
+        fn take(session_id: &str) -> Option<StreamSlot> {
+            let mut open = open_streams().lock().unwrap_or_else(|e| e.into_inner());
+            let n = open.entry(session_id.to_string()).or_default();
+            if *n >= MAX_STREAMS_PER_SESSION {
+                return None;
+            }
+            *n += 1;
+            Some(StreamSlot(session_id.to_string()))
+        }
+    }
+
+    impl Drop for StreamSlot {
+        fn drop(&mut self) {
+            let mut open = open_streams().lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(n) = open.get_mut(&self.0) {
+                *n -= 1;
+                if *n == 0 {
+                    open.remove(&self.0);
+                }
+            }
+        }
+    }
+
     /// Ends every open event stream, so a graceful shutdown does not wait on them.
     pub fn close() {
         let _ = hub().closing.send(true);
     }
 
     /// GET /api/live: a stream of "tasks" events for the session's workgroup
-    /// and "notifications" events for the session's agent.
+    /// and "notifications" events for the session's agent. At most
+    /// `MAX_STREAMS_PER_SESSION` per session; a stream ends within `RECHECK`
+    /// of its session ending or its agent no longer being an Associate.
     pub async fn events(State(state): State<AppState>, session: Session) -> Response {
         let ids = async {
             let agent = session.get::<Uuid>(AGENT_KEY).await.ok()??;
@@ -152,6 +201,34 @@ mod server {
                 return StatusCode::SERVICE_UNAVAILABLE.into_response();
             }
         }
+        let Some(session_id) = session.id().map(|id| id.to_string()) else { return StatusCode::UNAUTHORIZED.into_response() };
+        let Some(slot) = StreamSlot::take(&session_id) else {
+            return (StatusCode::TOO_MANY_REQUESTS, "Too many live update streams for this session: close a few Tandem tabs.")
+                .into_response();
+        };
+        let pool = state.pool.clone();
+        // Whether this stream may go on: its session still exists and its
+        // agent is still at least an Associate of its workgroup.
+        let still_allowed = move || {
+            let pool = pool.clone();
+            let session_id = session_id.clone();
+            async move {
+                let check = async {
+                    let alive = sqlx::query_scalar!(
+                        r#"SELECT EXISTS (SELECT 1 FROM sessions WHERE id = $1 AND expires_at > now()) AS "alive!""#,
+                        session_id
+                    )
+                    .fetch_one(&pool)
+                    .await?;
+                    let mut tx = db::begin_for(&pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
+                    let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
+                    tx.commit().await?;
+                    Ok::<_, sqlx::Error>(alive && role.is_some_and(|r| r.at_least(Role::Associate)))
+                };
+                // A database hiccup does not end the stream; the next check decides.
+                check.await.unwrap_or(true)
+            }
+        };
         let changes = hub().changes.subscribe();
         let closing = hub().closing.subscribe();
         // Which event a change makes for this stream, if any.
@@ -160,36 +237,47 @@ mod server {
             Change::Notifications(id) if id == agent_id => Some("notifications"),
             _ => None,
         };
-        let stream = futures::stream::unfold((changes, closing, None), move |(mut changes, mut closing, mut pending)| async move {
-            loop {
-                if let Some(event) = pending.take() {
-                    let event = Event::default().event(event).data("changed");
-                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing, None)));
-                }
-                if *closing.borrow() {
-                    return None;
-                }
-                let changed = tokio::select! {
-                    received = changes.recv() => match received {
-                        Ok(change) => name(change),
-                        Err(broadcast::error::RecvError::Lagged(_)) => {
-                            pending = Some("notifications");
-                            Some("tasks")
-                        }
-                        Err(broadcast::error::RecvError::Closed) => return None,
-                    },
-                    _ = closing.changed() => return None,
-                };
-                if let Some(first) = changed {
-                    // Many changes at once (a service of many tasks) make one event of each kind.
-                    tokio::time::sleep(Duration::from_millis(150)).await;
-                    while let Ok(change) = changes.try_recv() {
-                        if let Some(other) = name(change).filter(|n| *n != first) {
-                            pending = Some(other);
-                        }
+        let start = Stream { changes, closing, pending: None, next_check: tokio::time::Instant::now() + RECHECK, _slot: slot };
+        let stream = futures::stream::unfold(start, move |mut s| {
+            let still_allowed = still_allowed.clone();
+            async move {
+                loop {
+                    if let Some(event) = s.pending.take() {
+                        let event = Event::default().event(event).data("changed");
+                        return Some((Ok::<_, std::convert::Infallible>(event), s));
                     }
-                    let event = Event::default().event(first).data("changed");
-                    return Some((Ok::<_, std::convert::Infallible>(event), (changes, closing, pending)));
+                    if *s.closing.borrow() {
+                        return None;
+                    }
+                    let changed = tokio::select! {
+                        received = s.changes.recv() => match received {
+                            Ok(change) => name(change),
+                            Err(broadcast::error::RecvError::Lagged(_)) => {
+                                s.pending = Some("notifications");
+                                Some("tasks")
+                            }
+                            Err(broadcast::error::RecvError::Closed) => return None,
+                        },
+                        _ = s.closing.changed() => return None,
+                        _ = tokio::time::sleep_until(s.next_check) => {
+                            if !still_allowed().await {
+                                return None;
+                            }
+                            s.next_check = tokio::time::Instant::now() + RECHECK;
+                            None
+                        }
+                    };
+                    if let Some(first) = changed {
+                        // Many changes at once (a service of many tasks) make one event of each kind.
+                        tokio::time::sleep(Duration::from_millis(150)).await;
+                        while let Ok(change) = s.changes.try_recv() {
+                            if let Some(other) = name(change).filter(|n| *n != first) {
+                                s.pending = Some(other);
+                            }
+                        }
+                        let event = Event::default().event(first).data("changed");
+                        return Some((Ok::<_, std::convert::Infallible>(event), s));
+                    }
                 }
             }
         });

@@ -297,8 +297,8 @@ pub enum ClaimOutcome {
 
 /// A due date from a form: YYYY-MM-DD, not before today.
 pub fn parse_due(field: &str, input: &str, today: NaiveDate) -> AppResult<NaiveDate> {
-    let date = NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::validation(field, "Enter a due date such as 2026-12-31."))?;
+    let date = crate::dates::parse_day(field, input)?
+        .ok_or_else(|| AppError::validation(field, "Enter a due date such as 2026-12-31."))?;
     if date < today {
         return Err(AppError::validation(field, "The due date cannot be in the past."));
     }

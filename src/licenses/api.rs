@@ -31,14 +31,7 @@ pub async fn list_licenses() -> Result<LicensesOverview, AppError> {
 pub async fn license_log(license_type: String, from: String, to: String) -> Result<Vec<LogEntry>, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let day = |field: &str, s: &str| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-        match s.trim() {
-            "" => Ok(None),
-            d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map(|d| Some(d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()))
-                .map_err(|_| AppError::validation(field, "Use a date such as 2026-11-25.")),
-        }
-    };
+    let day = |field: &str, s: &str| crate::dates::parse_day(field, s).map(|d| d.map(crate::dates::start_of));
     let filter = store::LogFilter {
         license_type: Some(license_type.trim().to_string()).filter(|t| !t.is_empty()),
         from: day("from", &from)?,

@@ -84,10 +84,7 @@ pub struct Report {
 /// The date range of a report, both days included. Empty: the last 30 days
 /// up to today.
 pub fn parse_range(from: &str, to: &str, today: NaiveDate) -> AppResult<(NaiveDate, NaiveDate)> {
-    let day = |field: &str, s: &str, default: NaiveDate| match s.trim() {
-        "" => Ok(default),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| AppError::validation(field, "Enter a date such as 2026-11-01.")),
-    };
+    let day = |field: &str, s: &str, default: NaiveDate| crate::dates::parse_day(field, s).map(|d| d.unwrap_or(default));
     let to = day("to", to, today)?;
     let from = day("from", from, to - chrono::Duration::days(29))?;
     if from > to {

@@ -164,3 +164,65 @@ async fn unreadable_requests_get_400_with_a_message_not_500() {
     }
     assert_eq!(agents(&db).await, 0);
 }
+
+/// Opens the live update stream in `client`'s session.
+async fn live(router: &axum::Router, client: &Client) -> http::Response<Body> {
+    use tower::ServiceExt;
+    let req = Request::get("/api/live").header(header::COOKIE, client.cookie.clone().unwrap()).body(Body::empty()).unwrap();
+    router.clone().oneshot(req).await.unwrap()
+}
+
+/// Whether the stream ends (rather than idles) within `secs`.
+async fn ends_within(res: http::Response<Body>, secs: u64) -> bool {
+    use http_body_util::BodyExt;
+    let mut body = res.into_body();
+    tokio::time::timeout(std::time::Duration::from_secs(secs), async {
+        while let Some(frame) = body.frame().await {
+            if frame.is_err() {
+                break;
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test]
+async fn a_session_holds_a_few_live_streams_and_they_end_with_the_session() {
+    let db = test_db().await;
+    let router = db.router();
+    let mut ada = db.sign_up("Ada").await;
+    let max = tandem::delivery::live::MAX_STREAMS_PER_SESSION;
+    let mut open = Vec::new();
+    for _ in 0..max {
+        let res = live(&router, &ada.client).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        open.push(res);
+    }
+    let refused = live(&router, &ada.client).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Closing a tab gives its slot back.
+    open.pop();
+    let again = live(&router, &ada.client).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    open.push(again);
+
+    // Signing out ends every stream of the session.
+    ada.client.call::<tandem::auth::LogOut>(&[]).await;
+    for res in open {
+        assert!(ends_within(res, 25).await, "a stream outlived its session");
+    }
+}
+
+#[tokio::test]
+async fn a_live_stream_ends_when_its_agent_becomes_inactive() {
+    let db = test_db().await;
+    let router = db.router();
+    let olivia = db.sign_up("Olivia").await;
+    let mut max = db.sign_up("Max").await;
+    db.join_as(&mut max, olivia.own_workgroup, "associate").await;
+    let stream = live(&router, &max.client).await;
+    assert_eq!(stream.status(), StatusCode::OK);
+    db.set_role(olivia.own_workgroup, max.id, "inactive").await;
+    assert!(ends_within(stream, 25).await, "an Inactive agent kept their live stream");
+}
