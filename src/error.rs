@@ -72,7 +72,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::MissingArg(e)
             | ServerFnErrorErr::Deserialization(e)
             | ServerFnErrorErr::Request(e) => {
-                tracing::info!(detail = %e, "unreadable server function request");
+                tracing::debug!(detail = %e, "unreadable server function request");
                 AppError::BadRequest(BAD_REQUEST.into())
             }
             // In the browser: the answer never came, or could not be read.

@@ -7,9 +7,33 @@ use sqlx::{Connection, Executor, PgPool, Postgres, Transaction};
 use std::str::FromStr;
 use uuid::Uuid;
 
-/// The role every application query runs as: it owns no table, is no
-/// superuser and cannot bypass row-level security.
+/// The role every application query runs as, logged in as itself: it owns
+/// no table, is no superuser, cannot bypass row-level security and is a
+/// member of no role it could `SET ROLE` to.
 pub const APP_ROLE: &str = "tandem_app"; // also spelled out in the SQL below
+/// The role the mail sender logs in as: it reads and marks the outbox only.
+pub const MAIL_ROLE: &str = "tandem_mail";
+
+/// The password `role` logs in with. Tandem sets it itself at every start
+/// (the owner may), derived from `DATABASE_URL` (or `TANDEM_APP_PASSWORD`
+/// when set), so every app process of one installation computes the same
+/// one and nobody has to configure it. The embedded cluster admits its own
+/// socket's users without one.
+fn login_password(role: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let secret = std::env::var("TANDEM_APP_PASSWORD")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("DATABASE_URL").ok())
+        .unwrap_or_default();
+    let digest = Sha256::digest(format!("tandem login\0{role}\0{secret}").as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The owner's connection options, logging in as `role` instead.
+fn login_as(owner: &PgConnectOptions, role: &str) -> PgConnectOptions {
+    owner.clone().username(role).password(&login_password(role))
+}
 
 /// Raised by the `memberships` trigger when an agent would get an 11th active membership.
 pub const MEMBERSHIP_LIMIT_SQLSTATE: &str = "TD001";
@@ -28,7 +52,10 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
     // the role statements tolerate each other.
     const ROLE_SQL: &str = "DO $$ BEGIN
            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_app') THEN
-             CREATE ROLE tandem_app NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+             CREATE ROLE tandem_app LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
+           END IF;
+           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_mail') THEN
+             CREATE ROLE tandem_mail LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
            END IF;
          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
          END $$";
@@ -38,10 +65,17 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
            END IF;
          EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL;
          END $$";
+    // Hex digests: nothing to quote.
+    let login_sql = format!(
+        "ALTER ROLE tandem_app WITH LOGIN PASSWORD '{}'; ALTER ROLE tandem_mail WITH LOGIN PASSWORD '{}'",
+        login_password(APP_ROLE),
+        login_password(MAIL_ROLE)
+    );
     for attempt in 0..5 {
         let result = async {
             conn.execute(ROLE_SQL).await?;
-            conn.execute(GRANT_SQL).await
+            conn.execute(GRANT_SQL).await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(login_sql.clone())).execute(&mut conn).await
         }
         .await;
         match result {
@@ -58,24 +92,64 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The pool the app queries with: each connection switches to the app role
-/// as soon as it opens.
+/// The pool the app queries with, logged in as the app role itself (so no
+/// query can `RESET ROLE` into the owner).
 pub async fn app_pool(owner: &PgConnectOptions, max_connections: u32) -> anyhow::Result<PgPool> {
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(std::time::Duration::from_secs(10))
-        .after_connect(|conn, _meta| {
-            Box::pin(async move {
-                conn.execute("SET ROLE tandem_app").await?;
-                Ok(())
-            })
-        })
-        .connect_with(owner.clone())
+        .connect_with(login_as(owner, APP_ROLE))
         .await
-        .context("connecting the app pool")?;
+        .context("connecting the app pool as tandem_app (see Configuration in README.md)")?;
     verify_app_role(&pool).await?;
     Ok(pool)
 }
+
+/// The mail sender's connection (and `tandem mail outbox`'s).
+pub async fn mail_pool(owner: &PgConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect_with(login_as(owner, MAIL_ROLE))
+        .await
+        .context("connecting the mail sender as tandem_mail")
+}
+
+/// A small pool logged in as the owner, for operator commands that act
+/// across workgroups (row-level security binds the owner too, unless a
+/// superuser; the policies name the owner where it may).
+pub async fn owner_pool(owner: &PgConnectOptions) -> anyhow::Result<PgPool> {
+    PgPoolOptions::new().max_connections(1).connect_with(owner.clone()).await.context("connecting as the owner")
+}
+
+/// Columns the app role may UPDATE, per table; `*` is every column. Start-up
+/// refuses to serve if the database grants more.
+const UPDATABLE: &[(&str, &[&str])] = &[
+    ("agents", &["name", "password_hash", "email_verified_at"]),
+    ("coupons", &["redeemed_at", "redeemed_workgroup_id", "redeemed_pack_id"]),
+    ("subscription_packs", &["refunded_at"]),
+    ("workgroups", &["name", "default_cost_cents"]),
+    ("license_packs", &["changed_at"]),
+    ("notifications", &["read_at"]),
+    ("team_members", &["last_assigned_at"]),
+    ("memberships", &["*"]),
+    ("sessions", &["*"]),
+    ("invitations", &["*"]),
+    ("mail_outbox", &["*"]),
+    ("teams", &["*"]),
+    ("carts", &["*"]),
+    ("cart_items", &["*"]),
+    ("seat_assignments", &["*"]),
+    ("billing_info", &["*"]),
+    ("customers", &["*"]),
+    ("customer_users", &["*"]),
+    ("user_groups", &["*"]),
+    ("user_group_members", &["*"]),
+    ("runbooks", &["*"]),
+    ("runbook_steps", &["*"]),
+    ("services", &["*"]),
+    ("tasks", &["*"]),
+];
 
 /// Refuses to serve if the app's queries could see past row-level security.
 pub async fn verify_app_role(pool: &PgPool) -> anyhow::Result<()> {
@@ -92,6 +166,46 @@ pub async fn verify_app_role(pool: &PgPool) -> anyhow::Result<()> {
             "refusing to serve: queries run as {user:?} (superuser: {is_super}, bypasses RLS: {bypass}, owns {owned} tables); \
              they must run as {APP_ROLE}, which may do none of these"
         );
+    }
+    // Logged in as itself, and a member of nothing: `RESET ROLE` and
+    // `SET ROLE` lead nowhere else.
+    let (session_user, memberships): (String, i64) = sqlx::query_as(
+        "SELECT session_user::text,
+                (SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE r.rolname = session_user)",
+    )
+    .fetch_one(pool)
+    .await?;
+    if session_user != APP_ROLE || memberships > 0 {
+        bail!(
+            "refusing to serve: the app logs in as {session_user:?}, a member of {memberships} roles; \
+             it must log in as {APP_ROLE}, a member of none"
+        );
+    }
+    let grants: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text FROM information_schema.column_privileges
+          WHERE grantee = 'tandem_app' AND privilege_type = 'UPDATE' AND table_schema = 'public'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let extra: Vec<String> = grants
+        .iter()
+        .filter(|(table, column)| {
+            !UPDATABLE.iter().any(|(t, columns)| t == table && (columns.contains(&"*") || columns.contains(&column.as_str())))
+        })
+        .map(|(table, column)| format!("{table}.{column}"))
+        .collect();
+    if !extra.is_empty() {
+        bail!("refusing to serve: {APP_ROLE} may UPDATE columns the code never updates: {}", extra.join(", "));
+    }
+    let loose: Vec<String> = sqlx::query_scalar(
+        "SELECT p.proname::text FROM pg_proc p
+          WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
+            AND NOT coalesce('search_path=pg_catalog, public, pg_temp' = ANY (p.proconfig), false)",
+    )
+    .fetch_all(pool)
+    .await?;
+    if !loose.is_empty() {
+        bail!("refusing to serve: SECURITY DEFINER functions without search_path = pg_catalog, public, pg_temp: {}", loose.join(", "));
     }
     let unforced: Vec<String> = sqlx::query_scalar(
         "SELECT c.relname::text FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid

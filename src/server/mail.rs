@@ -52,10 +52,10 @@ pub struct Waiting {
 }
 
 /// `tandem mail outbox`: every unsent message (oldest first), optionally
-/// only those to one address. Reads across workgroups, as the sender does.
+/// only those to one address. Reads across workgroups, as the sender does:
+/// `pool` is `db::mail_pool`, the only role that may.
 pub async fn waiting(pool: &PgPool, to: Option<&str>) -> Result<Vec<Waiting>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT set_config('app.mail_sender', 'on', true)").execute(&mut *tx).await?;
     let rows = sqlx::query_as!(
         Waiting,
         r#"SELECT to_email AS "to", subject, body, created_at FROM mail_outbox
@@ -69,7 +69,8 @@ pub async fn waiting(pool: &PgPool, to: Option<&str>) -> Result<Vec<Waiting>, sq
     Ok(rows)
 }
 
-/// Sends waiting mail every few seconds. Each message is claimed with
+/// Sends waiting mail every few seconds, logged in as `tandem_mail`
+/// (`db::mail_pool`). Each message is claimed with
 /// `FOR UPDATE SKIP LOCKED`, so several app processes never send one twice.
 pub fn spawn_sender(pool: PgPool, smtp_url: String, from: String) {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -86,8 +87,6 @@ pub fn spawn_sender(pool: PgPool, smtp_url: String, from: String) {
         loop {
             let result: Result<usize, sqlx::Error> = async {
                 let mut tx = pool.begin().await?;
-                // The sender works for every workgroup: it alone sets this flag.
-                sqlx::query("SELECT set_config('app.mail_sender', 'on', true)").execute(&mut *tx).await?;
                 let batch = sqlx::query!(
                     "SELECT id, to_email, subject, body FROM mail_outbox
                       WHERE sent_at IS NULL AND attempts < 5

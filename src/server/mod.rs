@@ -169,7 +169,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let pool = db::app_pool(&owner, 32).await?;
 
     if let Some(smtp) = &config.smtp_url {
-        mail::spawn_sender(pool.clone(), smtp.clone(), config.mail_from.clone());
+        mail::spawn_sender(db::mail_pool(&owner).await?, smtp.clone(), config.mail_from.clone());
     }
     let state = AppState {
         pool: pool.clone(),
@@ -285,12 +285,12 @@ async fn create_coupons(config: Config, flags: &[&str]) -> anyhow::Result<()> {
     }
     let (owner, _guard) = database(&config).await?;
     db::migrate(&owner).await?;
-    let pool = db::app_pool(&owner, 2).await?;
-    let mut tx = db::begin_for(&pool, db::Tenant { agent_id: None, workgroup_id: None }).await?;
+    // As the owner: only the operator issues distributor coupons.
+    let pool = db::owner_pool(&owner).await?;
+    let mut tx = pool.begin().await?;
     if !crate::licenses::store::type_exists(&mut tx, &license_type).await? {
         bail!("unknown license type {license_type:?}\n\n{USAGE}");
     }
-    sqlx::query("SELECT set_config('app.distributor', 'on', true)").execute(&mut *tx).await?;
     let mut issued = vec![];
     for _ in 0..codes {
         let code = crate::coupons::CouponCode::generate();
@@ -393,7 +393,7 @@ async fn mail_outbox(config: Config, flags: &[&str]) -> anyhow::Result<()> {
     };
     let (owner, _guard) = database(&config).await?;
     db::migrate(&owner).await?;
-    let pool = db::app_pool(&owner, 2).await?;
+    let pool = db::mail_pool(&owner).await?;
     let waiting = mail::waiting(&pool, to).await?;
     pool.close().await;
     for m in waiting {
