@@ -57,6 +57,10 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'tandem_mail') THEN
              CREATE ROLE tandem_mail LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT;
            END IF;
+           -- Installations from before the app logged in as itself.
+           IF NOT (SELECT rolcanlogin FROM pg_roles WHERE rolname = 'tandem_app') THEN
+             ALTER ROLE tandem_app LOGIN;
+           END IF;
          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
          END $$";
     const GRANT_SQL: &str = "DO $$ BEGIN
@@ -65,22 +69,15 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
            END IF;
          EXCEPTION WHEN unique_violation OR duplicate_object THEN NULL;
          END $$";
-    // Hex digests: nothing to quote.
-    let login_sql = format!(
-        "ALTER ROLE tandem_app WITH LOGIN PASSWORD '{}'; ALTER ROLE tandem_mail WITH LOGIN PASSWORD '{}'",
-        login_password(APP_ROLE),
-        login_password(MAIL_ROLE)
-    );
-    for attempt in 0..5 {
+    for attempt in 0..10 {
         let result = async {
             conn.execute(ROLE_SQL).await?;
-            conn.execute(GRANT_SQL).await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(login_sql.clone())).execute(&mut conn).await
+            conn.execute(GRANT_SQL).await
         }
         .await;
         match result {
             Ok(_) => break,
-            Err(e) if attempt < 4 => {
+            Err(e) if attempt < 9 => {
                 tracing::debug!(error = %e, "retrying the app role set-up");
                 tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
             }
@@ -95,24 +92,38 @@ pub async fn migrate(owner: &PgConnectOptions) -> anyhow::Result<()> {
 /// The pool the app queries with, logged in as the app role itself (so no
 /// query can `RESET ROLE` into the owner).
 pub async fn app_pool(owner: &PgConnectOptions, max_connections: u32) -> anyhow::Result<PgPool> {
-    let pool = PgPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect_with(login_as(owner, APP_ROLE))
-        .await
-        .context("connecting the app pool as tandem_app (see Configuration in README.md)")?;
+    let pool = login_pool(owner, APP_ROLE, max_connections).await?;
     verify_app_role(&pool).await?;
     Ok(pool)
 }
 
 /// The mail sender's connection (and `tandem mail outbox`'s).
 pub async fn mail_pool(owner: &PgConnectOptions) -> anyhow::Result<PgPool> {
-    PgPoolOptions::new()
-        .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect_with(login_as(owner, MAIL_ROLE))
-        .await
-        .context("connecting the mail sender as tandem_mail")
+    login_pool(owner, MAIL_ROLE, 1).await
+}
+
+/// A pool logged in as `role`. When the server refuses the login (the role
+/// has no password yet, or another), the owner sets the derived one and the
+/// login is tried again; a server that trusts its socket never gets there.
+async fn login_pool(owner: &PgConnectOptions, role: &str, max_connections: u32) -> anyhow::Result<PgPool> {
+    let options = || PgPoolOptions::new().max_connections(max_connections).acquire_timeout(std::time::Duration::from_secs(10));
+    let first = options().connect_with(login_as(owner, role)).await;
+    let refused = |e: &sqlx::Error| e.as_database_error().and_then(|d| d.code()).is_some_and(|c| c == "28P01" || c == "28000");
+    match first {
+        Ok(pool) => Ok(pool),
+        Err(e) if refused(&e) => {
+            let mut conn = sqlx::PgConnection::connect_with(owner).await.context("connecting to PostgreSQL")?;
+            // A hex digest: nothing to quote.
+            let sql = format!("ALTER ROLE {role} WITH LOGIN PASSWORD '{}'", login_password(role));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.with_context(|| format!("setting {role}'s password"))?;
+            conn.close().await?;
+            options()
+                .connect_with(login_as(owner, role))
+                .await
+                .with_context(|| format!("logging in as {role} (see Configuration in README.md)"))
+        }
+        Err(e) => Err(e).with_context(|| format!("logging in as {role} (see Configuration in README.md)")),
+    }
 }
 
 /// A small pool logged in as the owner, for operator commands that act

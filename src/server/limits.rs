@@ -45,7 +45,23 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
         Ok(bytes) => bytes,
         Err(_) => return too_large(&Request::from_parts(parts, Body::empty()), limit),
     };
+    // No text Tandem keeps may hold a NUL character (PostgreSQL refuses it):
+    // refuse it here, once, rather than as a fault deep in a query.
+    if has_nul(&bytes) || has_nul(parts.uri.path().as_bytes()) || parts.uri.query().is_some_and(|q| has_nul(q.as_bytes())) {
+        let req = Request::from_parts(parts, Body::empty());
+        tracing::info!(path = req.uri().path(), "request with a NUL character refused");
+        return refuse(&req, StatusCode::BAD_REQUEST, crate::error::AppError::BadRequest(NUL_REFUSED.into()));
+    }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+pub const NUL_REFUSED: &str = "Text cannot contain the NUL character (\\0). Remove it and try again.";
+
+/// A NUL byte, raw or percent-encoded (`%00`), or escaped in JSON (`\\u0000`).
+fn has_nul(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
+        || bytes.windows(3).any(|w| w == b"%00")
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"))
 }
 
 fn too_large(req: &Request, limit: usize) -> Response {
@@ -54,8 +70,16 @@ fn too_large(req: &Request, limit: usize) -> Response {
         "That is too much to send at once: Tandem takes at most {} KB here. Send less, or split it into parts.",
         limit / 1024
     );
-    // A page posted without JavaScript gets a page; a server function call
-    // gets the error it can show next to its form.
+    let mut res = refuse(req, StatusCode::PAYLOAD_TOO_LARGE, crate::error::AppError::TooLarge(message));
+    // The rest of the body is not read: the connection cannot be reused.
+    res.headers_mut().insert(header::CONNECTION, http::HeaderValue::from_static("close"));
+    res
+}
+
+/// Refuses a request with `error`: a page for a form posted without
+/// JavaScript, the error itself for a server function call.
+fn refuse(req: &Request, status: StatusCode, error: crate::error::AppError) -> Response {
+    let message = error.to_string();
     let wants_html = req
         .headers()
         .get(header::ACCEPT)
@@ -63,18 +87,15 @@ fn too_large(req: &Request, limit: usize) -> Response {
         .is_some_and(|a| a.contains("text/html"));
     let mut res = if wants_html {
         let page = format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too large · Tandem</title></head>\
-             <body><h1>Too large</h1><p>{}</p><p>Go back to the page and try again, or open the <a href=\"/dashboard\">Dashboard</a>.</p></body></html>",
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Refused · Tandem</title></head>\
+             <body><h1>Tandem could not take this</h1><p>{}</p><p>Go back to the page and try again, or open the <a href=\"/dashboard\">Dashboard</a>.</p></body></html>",
             message
         );
         Html(page).into_response()
     } else {
-        let error = crate::error::AppError::TooLarge(message);
         let body = serde_json::to_string(&error).unwrap_or_default();
         ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
-    *res.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-    // The rest of the body is not read: the connection cannot be reused.
-    res.headers_mut().insert(header::CONNECTION, http::HeaderValue::from_static("close"));
+    *res.status_mut() = status;
     res
 }

@@ -226,3 +226,19 @@ async fn a_live_stream_ends_when_its_agent_becomes_inactive() {
     db.set_role(olivia.own_workgroup, max.id, "inactive").await;
     assert!(ends_within(stream, 25).await, "an Inactive agent kept their live stream");
 }
+
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_with_400_before_any_work() {
+    let db = test_db().await;
+    let mut browser = Client::new(db.router());
+    for name in ["a\0b", "\0"] {
+        let answer = browser.sign_up(name, &unique_email("nul")).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}", answer.body);
+        assert_eq!(answer.error(), Some(AppError::BadRequest(tandem::server::limits::NUL_REFUSED.into())));
+    }
+    let answer = browser.call::<LogIn>(&[("email", "x@example.com\0"), ("password", PASSWORD)]).await;
+    assert_eq!(answer.status, StatusCode::BAD_REQUEST);
+    let page = browser.get("/customers/%00?page=%00").await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    assert_eq!(agents(&db).await, 0);
+}
