@@ -359,12 +359,10 @@ async fn shard(seed: u64, requests: usize) -> BTreeMap<String, usize> {
         let status = answer.status;
         let context = || format!("seed {seed}, request {i}: {} {} as person {} ({}) -> {} {}", h.method, h.path.chars().take(200).collect::<String>(), h.who, h.kind, status, answer.body.chars().take(300).collect::<String>());
         assert!(status.as_u16() < 500, "a server error: {}", context());
-        if status.is_client_error() {
-            if h.path.starts_with("/api/") && h.method == http::Method::POST {
-                let error: tandem::error::AppError =
-                    serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("a refusal without a message: {}", context()));
-                assert!(!error.to_string().trim().is_empty(), "an empty message: {}", context());
-            }
+        if status.is_client_error() && h.path.starts_with("/api/") && h.method == http::Method::POST {
+            let error: tandem::error::AppError =
+                serde_json::from_str(&answer.body).unwrap_or_else(|_| panic!("a refusal without a message: {}", context()));
+            assert!(!error.to_string().trim().is_empty(), "an empty message: {}", context());
         }
         let after = snapshot(&db).await;
         if status.is_client_error() {
