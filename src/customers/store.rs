@@ -161,6 +161,18 @@ pub async fn users_of(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid, user_i
     .await?)
 }
 
+/// Whether the group is one of this customer's (of this workgroup).
+pub async fn group_exists(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid, group_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM user_groups WHERE id = $1 AND workgroup_id = $2 AND customer_id = $3) AS "e!""#,
+        group_id,
+        workgroup_id,
+        customer_id
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
 /// The users in one of this customer's groups (none if the group is not its).
 pub async fn group_members(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid, group_id: Uuid) -> AppResult<Vec<CustomerUser>> {
     Ok(sqlx::query_as!(
