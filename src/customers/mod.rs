@@ -44,6 +44,13 @@ pub struct CustomerPage {
     pub total: i64,
 }
 
+/// A customer in a choice list (filters, the assign form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerChoice {
+    pub id: Uuid,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerUser {
     pub id: Uuid,

@@ -2,7 +2,7 @@
 //! workgroup, and those on users and groups name the customer too: an id of
 //! another workgroup or another customer simply finds nothing.
 
-use super::{CustomerPage, CustomerSummary, CustomerUser, GroupView, UserGroup, UserPage, PAGE_SIZE};
+use super::{CustomerChoice, CustomerPage, CustomerSummary, CustomerUser, GroupView, UserGroup, UserPage, PAGE_SIZE};
 use crate::error::AppResult;
 use crate::server::db::Tx;
 use std::collections::HashSet;
@@ -61,6 +61,17 @@ pub async fn rename(tx: &mut Tx, workgroup_id: Uuid, id: Uuid, name: &str) -> Re
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The workgroup's customers for a choice list: the first thousand by name.
+pub async fn choices(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<CustomerChoice>, sqlx::Error> {
+    sqlx::query_as!(
+        CustomerChoice,
+        "SELECT id, name FROM customers WHERE workgroup_id = $1 ORDER BY lower(name), id LIMIT 1000",
+        workgroup_id
+    )
+    .fetch_all(&mut **tx)
+    .await
 }
 
 /// Whether the customer is one of this workgroup's.

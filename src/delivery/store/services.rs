@@ -18,10 +18,9 @@ pub async fn assignee_choices(tx: &mut Tx, workgroup_id: Uuid) -> AppResult<Assi
     Ok(AssigneeChoices { agents, teams, teams_allowed })
 }
 
+/// The customers a service may be for (the first thousand by name).
 pub async fn customers(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Choice>, sqlx::Error> {
-    sqlx::query_as!(Choice, "SELECT id, name FROM customers WHERE workgroup_id = $1 ORDER BY lower(name) LIMIT 1000", workgroup_id)
-        .fetch_all(&mut **tx)
-        .await
+    Ok(crate::customers::store::choices(tx, workgroup_id).await?.into_iter().map(|c| Choice { id: c.id, name: c.name }).collect())
 }
 
 pub async fn customer_users(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid) -> Result<Vec<CustomerUserChoice>, sqlx::Error> {
