@@ -4,7 +4,7 @@
 use super::task_row::assignee_options;
 use crate::delivery::{assign_form, AssignChoices, CreateService};
 use crate::runbooks::duration_label;
-use crate::ui::{error_of, FieldError, FormError, LoadError};
+use crate::ui::{error_of, FieldError, FormError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -20,14 +20,9 @@ pub fn NewServicePage() -> impl IntoView {
         <Title text="Assign a runbook · Tandem"/>
         <p class="breadcrumb"><A href="/delivery">"Delivery Center"</A></p>
         <h1>"Assign a runbook to a customer"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(f) => view! { <AssignFormView form=f create/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=form let:f>
+            {view! { <AssignFormView form=f create/> }.into_any()}
+        </Loaded>
     }
 }
 

@@ -3,7 +3,7 @@
 use super::{money, status_class, Pager, Progress};
 use crate::delivery::live::use_task_changes;
 use crate::delivery::{date_label, list_services, ServiceRow, ServiceStatus};
-use crate::ui::{urlencode, LoadError};
+use crate::ui::{urlencode, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -24,96 +24,91 @@ pub fn DeliveryCenterPage() -> impl IntoView {
             <h1>"Delivery Center"</h1>
             <A href="/services/new" attr:class="button-link">"Assign a runbook"</A>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match services.await {
-                    Ok(list) => {
-                        let (customer, status, sort) = (param("customer"), param("status"), param("sort"));
-                        let base = format!(
-                            "/delivery?customer={}&status={}&sort={}",
-                            urlencode(&customer),
-                            urlencode(&status),
-                            urlencode(&sort)
-                        );
-                        let customer_options = list
-                            .customers
-                            .iter()
-                            .map(|c| {
-                                let id = c.id.to_string();
-                                let selected = id == customer;
-                                view! { <option value=id selected=selected>{c.name.clone()}</option> }
-                            })
-                            .collect_view();
-                        let status_options = [ServiceStatus::InProgress, ServiceStatus::Blocked, ServiceStatus::Completed]
-                            .into_iter()
-                            .map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{s.label()}</option> })
-                            .collect_view();
-                        let sort_options = [("due", "Due date"), ("name", "Service"), ("customer", "Customer"), ("progress", "Progress")]
-                            .into_iter()
-                            .map(|(v, l)| view! { <option value=v selected=v == sort || (sort.is_empty() && v == "due")>{l}</option> })
-                            .collect_view();
-                        let shows_cost = list.shows_cost;
-                        let body = if list.rows.is_empty() {
-                            view! {
-                                <p class="panel hint">
-                                    "No services here yet. "
-                                    <A href="/services/new">"Assign a runbook to a customer"</A>
-                                    " to start one."
-                                </p>
-                            }
-                            .into_any()
-                        } else {
-                            let rows = list.rows.into_iter().map(|r| view! { <ServiceLine row=r shows_cost/> }).collect_view();
-                            view! {
-                                <table class="table" data-testid="services">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Service"</th>
-                                            <th scope="col">"Customer"</th>
-                                            <th scope="col">"Due"</th>
-                                            <th scope="col">"Assignee"</th>
-                                            <th scope="col">"Progress"</th>
-                                            <th scope="col">"Status"</th>
-                                            {shows_cost.then(|| view! { <th scope="col" class="num">"Estimated cost"</th> })}
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            }
-                            .into_any()
-                        };
-                        view! {
-                            <Form method="GET" action="" attr:class="filters">
-                                <div>
-                                    <label for="dc-customer">"Customer"</label>
-                                    <select id="dc-customer" name="customer">
-                                        <option value="">"All customers"</option>
-                                        {customer_options}
-                                    </select>
-                                </div>
-                                <div>
-                                    <label for="dc-status">"Status"</label>
-                                    <select id="dc-status" name="status">
-                                        <option value="">"Any status"</option>
-                                        {status_options}
-                                    </select>
-                                </div>
-                                <div>
-                                    <label for="dc-sort">"Sort by"</label>
-                                    <select id="dc-sort" name="sort">{sort_options}</select>
-                                </div>
-                                <div class="filter-button"><button type="submit">"Show"</button></div>
-                            </Form>
-                            <p class="hint">{match list.total { 1 => "1 service".to_string(), n => format!("{n} services") }}</p>
-                            {body}
-                            <Pager base page=list.page total=list.total/>
-                        }
-                        .into_any()
+        <Loaded resource=services let:list>
+            {
+                let (customer, status, sort) = (param("customer"), param("status"), param("sort"));
+                let base = format!(
+                    "/delivery?customer={}&status={}&sort={}",
+                    urlencode(&customer),
+                    urlencode(&status),
+                    urlencode(&sort)
+                );
+                let customer_options = list
+                    .customers
+                    .iter()
+                    .map(|c| {
+                        let id = c.id.to_string();
+                        let selected = id == customer;
+                        view! { <option value=id selected=selected>{c.name.clone()}</option> }
+                    })
+                    .collect_view();
+                let status_options = [ServiceStatus::InProgress, ServiceStatus::Blocked, ServiceStatus::Completed]
+                    .into_iter()
+                    .map(|s| view! { <option value=s.as_str() selected=s.as_str() == status>{s.label()}</option> })
+                    .collect_view();
+                let sort_options = [("due", "Due date"), ("name", "Service"), ("customer", "Customer"), ("progress", "Progress")]
+                    .into_iter()
+                    .map(|(v, l)| view! { <option value=v selected=v == sort || (sort.is_empty() && v == "due")>{l}</option> })
+                    .collect_view();
+                let shows_cost = list.shows_cost;
+                let body = if list.rows.is_empty() {
+                    view! {
+                        <p class="panel hint">
+                            "No services here yet. "
+                            <A href="/services/new">"Assign a runbook to a customer"</A>
+                            " to start one."
+                        </p>
                     }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    .into_any()
+                } else {
+                    let rows = list.rows.into_iter().map(|r| view! { <ServiceLine row=r shows_cost/> }).collect_view();
+                    view! {
+                        <table class="table" data-testid="services">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Service"</th>
+                                    <th scope="col">"Customer"</th>
+                                    <th scope="col">"Due"</th>
+                                    <th scope="col">"Assignee"</th>
+                                    <th scope="col">"Progress"</th>
+                                    <th scope="col">"Status"</th>
+                                    {shows_cost.then(|| view! { <th scope="col" class="num">"Estimated cost"</th> })}
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    }
+                    .into_any()
+                };
+                view! {
+                    <Form method="GET" action="" attr:class="filters">
+                        <div>
+                            <label for="dc-customer">"Customer"</label>
+                            <select id="dc-customer" name="customer">
+                                <option value="">"All customers"</option>
+                                {customer_options}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="dc-status">"Status"</label>
+                            <select id="dc-status" name="status">
+                                <option value="">"Any status"</option>
+                                {status_options}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="dc-sort">"Sort by"</label>
+                            <select id="dc-sort" name="sort">{sort_options}</select>
+                        </div>
+                        <div class="filter-button"><button type="submit">"Show"</button></div>
+                    </Form>
+                    <p class="hint">{match list.total { 1 => "1 service".to_string(), n => format!("{n} services") }}</p>
+                    {body}
+                    <Pager base page=list.page total=list.total/>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 

@@ -15,10 +15,9 @@ pub use service::ServicePage;
 use super::{ServiceStatus, PAGE_SIZE};
 use crate::money::Cents;
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 fn money(cents: i64) -> String {
-    format!("${}", Cents(cents).plain())
+    Cents(cents).dollars()
 }
 
 /// A progress bar with its figures for screen readers and on hover.
@@ -40,19 +39,9 @@ fn status_class(status: ServiceStatus) -> &'static str {
     }
 }
 
-/// Previous / next links that keep the other query parameters.
+/// The pager of a list whose address is `base` (its other query parameters kept).
 #[component]
 fn Pager(base: String, page: i64, total: i64) -> impl IntoView {
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
-    let link = move |p: i64| format!("{base}{}page={p}", if base.contains('?') { "&" } else { "?" });
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label="Pages">
-                {(page > 1).then(|| view! { <A href=link(page - 1) attr:rel="prev">"← Previous"</A> })}
-                <span>{format!("Page {page} of {pages}")}</span>
-                {(page < pages).then(|| view! { <A href=link(page + 1) attr:rel="next">"Next →"</A> })}
-            </nav>
-        }
-    })
+    crate::ui::pager(page, total, PAGE_SIZE, None, move |p| format!("{base}{}page={p}", if base.contains('?') { "&" } else { "?" }))
 }
 

@@ -5,7 +5,7 @@ use super::Pager;
 use crate::delivery::live::use_task_changes;
 use crate::delivery::{date_label, my_tasks, AssigneeChoices, TaskRow};
 use crate::runbooks::duration_label;
-use crate::ui::LoadError;
+use crate::ui::Loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -26,72 +26,67 @@ pub fn MyTasksPage() -> impl IntoView {
         <h1>"My Tasks"</h1>
         <TaskMessages actions/>
         {move || claimed.get().then(|| view! { <p class="success" role="status">"Claimed. The task is now in your list."</p> })}
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match work.await {
-                    Ok(w) => {
-                        let mine = if w.mine.is_empty() {
-                            view! { <p class="panel hint">"Nothing assigned to you right now."</p> }.into_any()
-                        } else {
-                            let shows_cost = false;
-                            let rows = w
-                                .mine
-                                .into_iter()
-                                .map(|t| {
-                                    let me = t.agent_id.unwrap_or_default();
-                                    view! { <TaskLine task=t me manages=false choices=AssigneeChoices::default() actions shows_cost show_service=true/> }
-                                })
-                                .collect_view();
-                            view! {
-                                <table class="table" data-testid="my-tasks">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Task"</th>
-                                            <th scope="col">"Estimated"</th>
-                                            <th scope="col">"Assignee"</th>
-                                            <th scope="col">"Status"</th>
-                                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>{rows}</tbody>
-                                </table>
-                            }
-                            .into_any()
-                        };
-                        let queues = w
-                            .queues
-                            .into_iter()
-                            .map(|q| {
-                                let (heading, labelled_by) = (format!("queue-{}", q.team_id), format!("queue-{}", q.team_id));
-                                let more = (q.waiting > q.tasks.len() as i64)
-                                    .then(|| view! { <p class="hint">{format!("Showing the first {} of {} waiting.", q.tasks.len(), q.waiting)}</p> });
-                                let list = if q.tasks.is_empty() {
-                                    view! { <p class="hint">"The queue is empty."</p> }.into_any()
-                                } else {
-                                    let rows = q.tasks.into_iter().map(|t| view! { <QueueLine task=t actions/> }).collect_view();
-                                    view! { <table class="table"><tbody>{rows}</tbody></table> }.into_any()
-                                };
-                                view! {
-                                    <section class="panel" aria-labelledby=labelled_by data-testid=format!("queue-{}", q.team_name)>
-                                        <h2 id=heading>{format!("{} queue", q.team_name)} " " <span class="badge">{format!("{} waiting", q.waiting)}</span></h2>
-                                        {list}
-                                        {more}
-                                    </section>
-                                }
-                            })
-                            .collect_view();
-                        view! {
-                            <h2>{format!("Assigned to me ({})", w.mine_total)}</h2>
-                            {mine}
-                            <Pager base="/my-tasks".to_string() page=w.page total=w.mine_total/>
-                            {queues}
-                        }
-                        .into_any()
+        <Loaded resource=work let:w>
+            {
+                let mine = if w.mine.is_empty() {
+                    view! { <p class="panel hint">"Nothing assigned to you right now."</p> }.into_any()
+                } else {
+                    let shows_cost = false;
+                    let rows = w
+                        .mine
+                        .into_iter()
+                        .map(|t| {
+                            let me = t.agent_id.unwrap_or_default();
+                            view! { <TaskLine task=t me manages=false choices=AssigneeChoices::default() actions shows_cost show_service=true/> }
+                        })
+                        .collect_view();
+                    view! {
+                        <table class="table" data-testid="my-tasks">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Task"</th>
+                                    <th scope="col">"Estimated"</th>
+                                    <th scope="col">"Assignee"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
                     }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    .into_any()
+                };
+                let queues = w
+                    .queues
+                    .into_iter()
+                    .map(|q| {
+                        let (heading, labelled_by) = (format!("queue-{}", q.team_id), format!("queue-{}", q.team_id));
+                        let more = (q.waiting > q.tasks.len() as i64)
+                            .then(|| view! { <p class="hint">{format!("Showing the first {} of {} waiting.", q.tasks.len(), q.waiting)}</p> });
+                        let list = if q.tasks.is_empty() {
+                            view! { <p class="hint">"The queue is empty."</p> }.into_any()
+                        } else {
+                            let rows = q.tasks.into_iter().map(|t| view! { <QueueLine task=t actions/> }).collect_view();
+                            view! { <table class="table"><tbody>{rows}</tbody></table> }.into_any()
+                        };
+                        view! {
+                            <section class="panel" aria-labelledby=labelled_by data-testid=format!("queue-{}", q.team_name)>
+                                <h2 id=heading>{format!("{} queue", q.team_name)} " " <span class="badge">{format!("{} waiting", q.waiting)}</span></h2>
+                                {list}
+                                {more}
+                            </section>
+                        }
+                    })
+                    .collect_view();
+                view! {
+                    <h2>{format!("Assigned to me ({})", w.mine_total)}</h2>
+                    {mine}
+                    <Pager base="/my-tasks".to_string() page=w.page total=w.mine_total/>
+                    {queues}
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 
