@@ -193,7 +193,7 @@ pub async fn create_service(
     if tasks.len() > 10_000 {
         return Err(AppError::validation("users", "That would make more than 10,000 tasks. Split the users into smaller services."));
     }
-    let name = match name.split_whitespace().collect::<Vec<_>>().join(" ") {
+    let name = match crate::text::squish(&name) {
         n if n.is_empty() => runbook.name.clone(),
         n if n.chars().count() > 200 => return Err(AppError::validation("name", "Keep the name to 200 characters or fewer.")),
         n => n,
