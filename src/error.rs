@@ -116,6 +116,18 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A refusal by one of the named constraints becomes the error given with
+/// it (usually a field's validation message); any other error converts as
+/// usual, so database text never reaches the browser.
+#[cfg(feature = "ssr")]
+pub fn on_constraint<const N: usize>(e: sqlx::Error, cases: [(&str, AppError); N]) -> AppError {
+    let name = e.as_database_error().and_then(|d| d.constraint().map(str::to_owned));
+    match cases.into_iter().find(|(constraint, _)| name.as_deref() == Some(*constraint)) {
+        Some((_, error)) => error,
+        None => e.into(),
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> Self {

@@ -15,6 +15,7 @@ pub mod error;
 pub mod feed;
 pub mod licenses;
 pub mod money;
+pub mod text;
 pub mod reports;
 pub mod runbooks;
 pub mod subscriptions;

@@ -35,6 +35,11 @@ impl Cents {
             .ok_or("That amount is too large.")
     }
 
+    /// "$1,250.00": an amount in dollars as pages show it.
+    pub fn dollars(self) -> String {
+        format!("${}", self.plain())
+    }
+
     /// "1,250.00": dollars and cents with thousands separators, no symbol.
     pub fn plain(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -61,7 +66,7 @@ pub struct Money {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.currency.as_str() {
-            "USD" => write!(f, "${}", self.cents.plain()),
+            "USD" => f.write_str(&self.cents.dollars()),
             other => write!(f, "{} {other}", self.cents.plain()),
         }
     }

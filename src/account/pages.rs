@@ -4,7 +4,7 @@
 use super::{browser_label, get_account, Account, ChangePassword, SignOutEverywhereElse};
 use crate::app::use_app_session;
 use crate::auth::MIN_PASSWORD;
-use crate::ui::{error_of, moment, succeeded, FieldError, FormError, LoadError, ResendLink};
+use crate::ui::{error_of, moment, succeeded, FieldError, FormError, Loaded, ResendLink};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,14 +20,9 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Account · Tandem"/>
         <h1>"Account"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match account.await {
-                    Ok(a) => view! { <AccountPanels account=a password others/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=account let:a>
+            {view! { <AccountPanels account=a password others/> }.into_any()}
+        </Loaded>
     }
 }
 

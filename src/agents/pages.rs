@@ -6,7 +6,7 @@ use super::{
     ResendInvitation, RevokeInvitation, UpdateMember,
 };
 use crate::money::Cents;
-use crate::ui::{day, error_of, succeeded, urlencode, FieldError, FormError, LoadError, VerifyFirst};
+use crate::ui::{day, error_of, succeeded, urlencode, FieldError, FormError, Loaded, VerifyFirst};
 use crate::workgroups::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,14 +28,9 @@ pub fn AgentsPage() -> impl IntoView {
     view! {
         <Title text="Agents · Tandem"/>
         <h1>"Agents"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! { <Agents overview=o update invite revoke resend/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview let:o>
+            {view! { <Agents overview=o update invite revoke resend/> }.into_any()}
+        </Loaded>
     }
 }
 
@@ -104,7 +99,7 @@ fn MemberRow(member: Member, my_role: Role, manages: bool, update: ServerAction<
     let rate = member.hourly_rate_cents.map(|c| Cents(c).plain()).unwrap_or_default();
     let shown_rate = member
         .hourly_rate_cents
-        .map(|c| format!("${}", Cents(c).plain()))
+        .map(|c| Cents(c).dollars())
         .unwrap_or_else(|| if manages { format!("Default (${default_rate})") } else { "—".to_string() });
     let editable_roles: Vec<Role> = ROLES
         .into_iter()

@@ -110,7 +110,7 @@ pub async fn mark_paid(
     amount: Cents,
     now: DateTime<Utc>,
 ) -> Result<Recorded, Refused> {
-    let reference = reference.split_whitespace().collect::<Vec<_>>().join(" ");
+    let reference = crate::text::squish(reference);
     if reference.is_empty() || reference.chars().count() > 100 {
         return Err(Refused::BadReference);
     }

@@ -7,15 +7,11 @@ use super::{
 };
 use crate::money::Cents;
 use crate::ui::address::{AddressFields, AddressLines};
-use crate::ui::{day, error_of, moment, succeeded, urlencode, FieldError, FormError, LoadError};
+use crate::ui::{day, error_of, moment, succeeded, urlencode, FieldError, FormError, LoadError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn usd(c: Cents) -> String {
-    format!("${}", c.plain())
-}
 
 #[component]
 pub fn BillingHistoryTab() -> impl IntoView {
@@ -100,7 +96,7 @@ fn HistoryTable(history: History) -> impl IntoView {
                         <td>{day(o.created_at)}</td>
                         <td><A href=format!("/settings/billing/{}", o.id)>{format!("#{}", o.number)}</A></td>
                         <td>{o.items}</td>
-                        <td class="num">{usd(o.total)}</td>
+                        <td class="num">{Cents::dollars(o.total)}</td>
                         <td>{o.payment}</td>
                         <td><span class=format!("status status-{}", o.status.label().to_lowercase())>{o.status.label()}</span></td>
                     </tr>
@@ -108,7 +104,7 @@ fn HistoryTable(history: History) -> impl IntoView {
             </tbody>
             <tfoot><tr>
                 <th scope="row" colspan="3">{format!("{count} {} shown · Paid total", if count == 1 { "order" } else { "orders" })}</th>
-                <td class="num" data-testid="paid-total">{usd(history.paid_total)}</td><td colspan="2"></td>
+                <td class="num" data-testid="paid-total">{Cents::dollars(history.paid_total)}</td><td colspan="2"></td>
             </tr></tfoot>
         </table>
     }
@@ -126,14 +122,9 @@ pub fn OrderPage() -> impl IntoView {
     view! {
         <Title text="Order · Billing History · Tandem"/>
         <p><A href="/settings/billing">"← Billing History"</A></p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match order.await {
-                    Ok(o) => view! { <Order order=o refund just_paid=just_paid()/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=order let:o>
+            {view! { <Order order=o refund just_paid=just_paid()/> }.into_any()}
+        </Loaded>
     }
 }
 
@@ -157,7 +148,7 @@ fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, just_paid: bool
                 <div><dt>"Placed by"</dt><dd>{order.placed_by.clone().unwrap_or_default()}</dd></div>
                 <div><dt>"Payment"</dt><dd>{order.paid.as_ref().map(|(_, how)| how.clone()).unwrap_or_else(|| "Awaiting wire transfer".into())}</dd></div>
                 {order.paid.as_ref().map(|(at, _)| view! { <div><dt>"Paid (UTC)"</dt><dd>{moment(*at)}</dd></div> })}
-                {order.refunded.map(|(at, amount)| view! { <div><dt>"Refunded (UTC)"</dt><dd>{format!("{} · {}", moment(at), usd(amount))}</dd></div> })}
+                {order.refunded.map(|(at, amount)| view! { <div><dt>"Refunded (UTC)"</dt><dd>{format!("{} · {}", moment(at), Cents::dollars(amount))}</dd></div> })}
             </dl>
             <table class="table" data-testid="order-lines">
                 <thead><tr>
@@ -169,16 +160,16 @@ fn Order(order: OrderDetails, refund: ServerAction<RefundOrder>, just_paid: bool
                         <tr>
                             <td>{l.name.clone()}{l.seats.then_some(" (seats, 1 year)")}</td>
                             <td class="num">{l.quantity}</td>
-                            <td class="num">{usd(l.unit_price)}</td>
-                            <td class="num">{usd(l.total)}</td>
+                            <td class="num">{Cents::dollars(l.unit_price)}</td>
+                            <td class="num">{Cents::dollars(l.total)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
                 <tfoot>
-                    <tr><th scope="row" colspan="3">"Subtotal"</th><td class="num">{usd(order.totals.subtotal)}</td></tr>
+                    <tr><th scope="row" colspan="3">"Subtotal"</th><td class="num">{Cents::dollars(order.totals.subtotal)}</td></tr>
                     <tr><th scope="row" colspan="3">{format!("Bulk discount ({}%)", order.totals.discount_percent)}</th>
-                        <td class="num">{format!("−{}", usd(order.totals.discount))}</td></tr>
-                    <tr class="grand-total"><th scope="row" colspan="3">"Total (USD)"</th><td class="num">{usd(order.totals.total)}</td></tr>
+                        <td class="num">{format!("−{}", Cents::dollars(order.totals.discount))}</td></tr>
+                    <tr class="grand-total"><th scope="row" colspan="3">"Total (USD)"</th><td class="num">{Cents::dollars(order.totals.total)}</td></tr>
                 </tfoot>
             </table>
             <div class="grid-2 addresses">
@@ -253,12 +244,12 @@ pub fn QuotePage() -> impl IntoView {
                                 <thead><tr><th scope="col">"Product"</th><th scope="col" class="num">"Count"</th>
                                     <th scope="col" class="num">"Unit price"</th><th scope="col" class="num">"Total"</th></tr></thead>
                                 <tbody>{o.lines.iter().map(|l| view! {
-                                    <tr><td>{l.name.clone()}</td><td class="num">{l.quantity}</td><td class="num">{usd(l.unit_price)}</td><td class="num">{usd(l.total)}</td></tr>
+                                    <tr><td>{l.name.clone()}</td><td class="num">{l.quantity}</td><td class="num">{Cents::dollars(l.unit_price)}</td><td class="num">{Cents::dollars(l.total)}</td></tr>
                                 }).collect_view()}</tbody>
                                 <tfoot>
-                                    <tr><th scope="row" colspan="3">"Subtotal"</th><td class="num">{usd(o.totals.subtotal)}</td></tr>
-                                    <tr><th scope="row" colspan="3">{format!("Bulk discount ({}%)", o.totals.discount_percent)}</th><td class="num">{format!("−{}", usd(o.totals.discount))}</td></tr>
-                                    <tr class="grand-total"><th scope="row" colspan="3">"Total due (USD)"</th><td class="num">{usd(o.totals.total)}</td></tr>
+                                    <tr><th scope="row" colspan="3">"Subtotal"</th><td class="num">{Cents::dollars(o.totals.subtotal)}</td></tr>
+                                    <tr><th scope="row" colspan="3">{format!("Bulk discount ({}%)", o.totals.discount_percent)}</th><td class="num">{format!("−{}", Cents::dollars(o.totals.discount))}</td></tr>
+                                    <tr class="grand-total"><th scope="row" colspan="3">"Total due (USD)"</th><td class="num">{Cents::dollars(o.totals.total)}</td></tr>
                                 </tfoot>
                             </table>
                             <WireInstructions number=o.number/>
@@ -279,14 +270,9 @@ pub fn BillingInfoTab() -> impl IntoView {
     let info = Resource::new(move || (save_address.version().get(), save_card.version().get()), |_| get_billing_info());
     view! {
         <Title text="Billing Information · Settings · Tandem"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match info.await {
-                    Ok(info) => view! { <BillingInformation info save_address save_card/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=info let:info>
+            {view! { <BillingInformation info save_address save_card/> }.into_any()}
+        </Loaded>
     }
 }
 

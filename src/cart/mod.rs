@@ -13,6 +13,7 @@ pub use api::*;
 
 use crate::error::{AppError, AppResult};
 use crate::money::Cents;
+use crate::text::squish;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -154,15 +155,11 @@ pub struct Address {
     pub country: String,
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 impl AddressInput {
     /// Checks the address; errors name the field as `{prefix}_{field}`.
     pub fn parse(&self, prefix: &str) -> AppResult<Address> {
         let required = |field: &str, value: &str, what: &str| -> AppResult<String> {
-            let v = clean(value);
+            let v = squish(value);
             if v.is_empty() {
                 Err(AppError::validation(&format!("{prefix}_{field}"), format!("Enter the {what}.")))
             } else if v.chars().count() > 120 {
@@ -172,7 +169,7 @@ impl AddressInput {
             }
         };
         let optional = |field: &str, value: &str| -> AppResult<String> {
-            let v = clean(value);
+            let v = squish(value);
             if v.chars().count() > 120 {
                 Err(AppError::validation(&format!("{prefix}_{field}"), "Keep it to 120 characters or fewer."))
             } else {

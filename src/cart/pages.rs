@@ -13,10 +13,6 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-fn usd(c: Cents) -> String {
-    format!("${}", c.plain())
-}
-
 #[component]
 pub fn CartTab() -> impl IntoView {
     let set = ServerAction::<SetCartItem>::new();
@@ -64,7 +60,7 @@ fn Products(catalog: Vec<CatalogItem>, selected: String) -> impl IntoView {
                         <li>
                             <A href=format!("/settings/cart?type={}", item.code) attr:class=if current { "product current" } else { "product" }>
                                 <span class="product-name">{item.name.clone()}</span>
-                                <span class="product-price">{format!("{} / {}", usd(Cents(item.unit_price_cents)), item.unit())}</span>
+                                <span class="product-price">{format!("{} / {}", Cents::dollars(Cents(item.unit_price_cents)), item.unit())}</span>
                             </A>
                         </li>
                     }
@@ -81,7 +77,7 @@ fn ProductForm(item: CatalogItem, count: i32, set: ServerAction<SetCartItem>) ->
     view! {
         <section class="panel" aria-labelledby="product-heading">
             <h2 id="product-heading">{item.name.clone()}</h2>
-            <p class="hint">{format!("{} per {}, in US dollars.", usd(Cents(item.unit_price_cents)), item.unit())}
+            <p class="hint">{format!("{} per {}, in US dollars.", Cents::dollars(Cents(item.unit_price_cents)), item.unit())}
                 {item.seats.then_some(" Seats last a year; surplus seats go to agents as they join.")}
                 {(!item.seats).then_some(" Licenses can be used for a year from purchase.")}</p>
             <ActionForm action=set>
@@ -106,9 +102,9 @@ fn TotalsRows(totals: Totals, subscriptions: Option<i64>, columns: usize) -> imp
         None => format!("Bulk discount ({}%)", totals.discount_percent),
     };
     view! {
-        <tr class="subtotal"><th scope="row" colspan=span.clone()>"Subtotal"</th><td class="num">{usd(totals.subtotal)}</td></tr>
-        <tr><th scope="row" colspan=span.clone()>{discount_label}</th><td class="num">{format!("−{}", usd(totals.discount))}</td></tr>
-        <tr class="grand-total"><th scope="row" colspan=span>"Total (USD)"</th><td class="num" data-testid="cart-total">{usd(totals.total)}</td></tr>
+        <tr class="subtotal"><th scope="row" colspan=span.clone()>"Subtotal"</th><td class="num">{Cents::dollars(totals.subtotal)}</td></tr>
+        <tr><th scope="row" colspan=span.clone()>{discount_label}</th><td class="num">{format!("−{}", Cents::dollars(totals.discount))}</td></tr>
+        <tr class="grand-total"><th scope="row" colspan=span>"Total (USD)"</th><td class="num" data-testid="cart-total">{Cents::dollars(totals.total)}</td></tr>
     }
 }
 
@@ -116,8 +112,8 @@ fn line_cells(l: &CartLine) -> impl IntoView {
     view! {
         <td>{l.name.clone()}{l.seats.then_some(" (seats, 1 year)")}</td>
         <td class="num">{l.quantity}</td>
-        <td class="num">{usd(Cents(l.unit_price_cents))}</td>
-        <td class="num">{usd(l.total())}</td>
+        <td class="num">{Cents::dollars(Cents(l.unit_price_cents))}</td>
+        <td class="num">{Cents::dollars(l.total())}</td>
     }
 }
 

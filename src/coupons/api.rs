@@ -119,10 +119,8 @@ pub async fn list_coupons() -> Result<CouponsOverview, AppError> {
 pub async fn generate_coupon(label: String, pack_id: String, count: String, email: String) -> Result<GeneratedCoupon, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Manager)?;
-    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-    if label.is_empty() || label.chars().count() > 100 {
-        return Err(AppError::validation("label", "Give the coupon a label of 1 to 100 characters."));
-    }
+    let bad_label = "Give the coupon a label of 1 to 100 characters.";
+    let label = crate::text::one_line("label", &label, 100, bad_label, bad_label)?;
     let pack_id: uuid::Uuid = pack_id.trim().parse().map_err(|_| AppError::validation("pack_id", "Choose a license pack."))?;
     let count: i32 = match count.trim().parse() {
         Ok(n) if n > 0 => n,

@@ -20,15 +20,14 @@ const IMPORT_REPORT_KEY: &str = "customer_import_report";
 /// Turns the database's refusals into messages a person can act on.
 #[cfg(feature = "ssr")]
 fn refused(e: sqlx::Error, field: &str, value: &str) -> AppError {
-    if let Some(d) = e.as_database_error() {
-        match d.constraint() {
-            Some("customers_name_key") => return AppError::validation(field, format!("A customer named {value} already exists.")),
-            Some("customer_users_email_key") => return AppError::validation(field, format!("{value} is already a user of this customer.")),
-            Some("user_groups_name_key") => return AppError::validation(field, format!("This customer already has a group named {value}.")),
-            _ => {}
-        }
-    }
-    e.into()
+    crate::error::on_constraint(
+        e,
+        [
+            ("customers_name_key", AppError::validation(field, format!("A customer named {value} already exists."))),
+            ("customer_users_email_key", AppError::validation(field, format!("{value} is already a user of this customer."))),
+            ("user_groups_name_key", AppError::validation(field, format!("This customer already has a group named {value}."))),
+        ],
+    )
 }
 
 /// A user or group that services' tasks refer to stays (the tasks keep it).

@@ -44,6 +44,13 @@ pub struct CustomerPage {
     pub total: i64,
 }
 
+/// A customer in a choice list (filters, the assign form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerChoice {
+    pub id: Uuid,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerUser {
     pub id: Uuid,
@@ -126,12 +133,7 @@ pub fn page_count(total: i64) -> u32 {
 
 /// A name of a customer, user or group: inner whitespace collapsed, trimmed.
 pub fn parse_name(field: &str, input: &str, what: &str) -> AppResult<String> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    match name.chars().count() {
-        0 => Err(AppError::validation(field, format!("Enter a name for the {what}."))),
-        n if n > MAX_NAME => Err(AppError::validation(field, format!("Keep the name to {MAX_NAME} characters or fewer."))),
-        _ => Ok(name),
-    }
+    crate::text::one_line(field, input, MAX_NAME, format!("Enter a name for the {what}."), format!("Keep the name to {MAX_NAME} characters or fewer."))
 }
 
 /// A user's email, trimmed; unique per customer without regard to case.

@@ -4,9 +4,9 @@
 use super::pages_groups::GroupsPanel;
 use super::pages_users::{AddUserPanel, ImportPanel, UsersPanel};
 use super::{
-    get_customer_overview, list_customers, page_count, take_import_report, AddCustomerUser, AddGroupMember, CreateCustomer,
+    get_customer_overview, list_customers, take_import_report, AddCustomerUser, AddGroupMember, CreateCustomer,
     CreateUserGroup, CustomerOverview, DeleteCustomerUser, DeleteUserGroup, ImportCustomerUsers, RemoveGroupMember,
-    RenameCustomer, RenameUserGroup, UpdateCustomerUser,
+    RenameCustomer, RenameUserGroup, UpdateCustomerUser, PAGE_SIZE,
 };
 use crate::error::AppError;
 use crate::ui::{error_of, urlencode, FieldError, FormError, LoadError};
@@ -15,20 +15,9 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// "Page 2 of 7" with links to the pages around it; `href` makes a page's address.
-pub(super) fn pager(page: u32, total: i64, nouns: (&'static str, &'static str), href: impl Fn(u32) -> String) -> impl IntoView {
-    let noun = if total == 1 { nouns.0 } else { nouns.1 };
-    let pages = page_count(total);
-    let page = page.clamp(1, pages);
-    let previous = (page > 1).then(|| view! { <A href=href(page - 1) attr:rel="prev">"← Previous"</A> });
-    let next = (page < pages).then(|| view! { <A href=href(page + 1) attr:rel="next">"Next →"</A> });
-    view! {
-        <nav class="pager" aria-label=format!("Pages of {}", nouns.1)>
-            {previous}
-            <span class="hint">{format!("Page {page} of {pages} · {total} {noun}")}</span>
-            {next}
-        </nav>
-    }
+/// "Page 2 of 7 · 320 users" with links to the pages around it; `href` makes a page's address.
+pub(super) fn pager(page: u32, total: i64, nouns: (&'static str, &'static str), href: impl Fn(i64) -> String) -> impl IntoView {
+    crate::ui::pager(i64::from(page), total, i64::from(PAGE_SIZE), Some(nouns), href)
 }
 
 #[component]

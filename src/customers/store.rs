@@ -2,7 +2,7 @@
 //! workgroup, and those on users and groups name the customer too: an id of
 //! another workgroup or another customer simply finds nothing.
 
-use super::{CustomerPage, CustomerSummary, CustomerUser, GroupView, UserGroup, UserPage, PAGE_SIZE};
+use super::{CustomerChoice, CustomerPage, CustomerSummary, CustomerUser, GroupView, UserGroup, UserPage, PAGE_SIZE};
 use crate::error::AppResult;
 use crate::server::db::Tx;
 use std::collections::HashSet;
@@ -61,6 +61,17 @@ pub async fn rename(tx: &mut Tx, workgroup_id: Uuid, id: Uuid, name: &str) -> Re
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// The workgroup's customers for a choice list: the first thousand by name.
+pub async fn choices(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<CustomerChoice>, sqlx::Error> {
+    sqlx::query_as!(
+        CustomerChoice,
+        "SELECT id, name FROM customers WHERE workgroup_id = $1 ORDER BY lower(name), id LIMIT 1000",
+        workgroup_id
+    )
+    .fetch_all(&mut **tx)
+    .await
 }
 
 /// Whether the customer is one of this workgroup's.
@@ -159,6 +170,18 @@ pub async fn users_of(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid, user_i
     )
     .fetch_all(&mut **tx)
     .await?)
+}
+
+/// Whether the group is one of this customer's (of this workgroup).
+pub async fn group_exists(tx: &mut Tx, workgroup_id: Uuid, customer_id: Uuid, group_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM user_groups WHERE id = $1 AND workgroup_id = $2 AND customer_id = $3) AS "e!""#,
+        group_id,
+        workgroup_id,
+        customer_id
+    )
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// The users in one of this customer's groups (none if the group is not its).

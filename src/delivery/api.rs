@@ -10,6 +10,7 @@ use uuid::Uuid;
 #[cfg(feature = "ssr")]
 use {
     super::{parse_due, parse_page, store, Assignee, ServiceStatus, TaskStatus},
+    crate::customers::store as customers,
     crate::server::context::{authorize, parse_id, Ctx},
     crate::server::db::Tx,
     crate::teams::TeamMode,
@@ -28,7 +29,8 @@ async fn checked_assignee(tx: &mut Tx, ctx: &Ctx, field: &str, input: &str) -> R
     match assignee {
         Assignee::Nobody => {}
         Assignee::Agent(agent) => {
-            if !store::is_active_member(tx, ctx.workgroup_id, agent).await? {
+            let role = crate::workgroups::store::role_of(tx, ctx.workgroup_id, agent).await?;
+            if role.is_none_or(|r| r == Role::Inactive) {
                 return Err(AppError::validation(field, "Choose an active agent of this workgroup."));
             }
         }
@@ -92,7 +94,7 @@ pub async fn assign_form(runbook_id: String, customer_id: String) -> Result<Assi
         "" => None,
         id => {
             let id = parse_id(id)?;
-            store::customer_exists(&mut tx, ctx.workgroup_id, id).await?.then_some(id).ok_or(AppError::NotFound)?;
+            customers::exists(&mut tx, ctx.workgroup_id, id).await?.then_some(id).ok_or(AppError::NotFound)?;
             Some(id)
         }
     };
@@ -134,7 +136,7 @@ pub async fn create_service(
     let customer_id = parse_id(&customer_id).map_err(|_| AppError::validation("customer_id", "Choose a customer."))?;
     let due_on = parse_due("due_on", &due_on, today())?;
     let mut tx = ctx.begin(&state).await?;
-    if !store::customer_exists(&mut tx, ctx.workgroup_id, customer_id).await? {
+    if !customers::exists(&mut tx, ctx.workgroup_id, customer_id).await? {
         return Err(AppError::validation("customer_id", "Choose a customer."));
     }
     let runbook = crate::runbooks::store::get(&mut tx, ctx.workgroup_id, runbook_id)
@@ -150,17 +152,18 @@ pub async fn create_service(
     }
     if let Some(group) = group_id.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
         let group = parse_id(group).map_err(|_| AppError::validation("group_id", "Choose a group of this customer."))?;
-        let members = store::group_users(&mut tx, ctx.workgroup_id, customer_id, group)
-            .await?
-            .ok_or_else(|| AppError::validation("group_id", "Choose a group of this customer."))?;
+        if !customers::group_exists(&mut tx, ctx.workgroup_id, customer_id, group).await? {
+            return Err(AppError::validation("group_id", "Choose a group of this customer."));
+        }
+        let members = customers::group_members(&mut tx, ctx.workgroup_id, customer_id, group).await?;
         if members.is_empty() {
             return Err(AppError::validation("group_id", "This group has no users yet."));
         }
-        wanted.extend(members);
+        wanted.extend(members.into_iter().map(|u| u.id));
     }
     wanted.sort();
     wanted.dedup();
-    let chosen = store::users_of(&mut tx, ctx.workgroup_id, customer_id, &wanted).await?;
+    let chosen: Vec<Uuid> = customers::users_of(&mut tx, ctx.workgroup_id, customer_id, &wanted).await?.into_iter().map(|u| u.id).collect();
     if chosen.len() != wanted.len() {
         return Err(AppError::validation("users", "Choose users of this customer."));
     }
@@ -190,7 +193,7 @@ pub async fn create_service(
     if tasks.len() > 10_000 {
         return Err(AppError::validation("users", "That would make more than 10,000 tasks. Split the users into smaller services."));
     }
-    let name = match name.split_whitespace().collect::<Vec<_>>().join(" ") {
+    let name = match crate::text::squish(&name) {
         n if n.is_empty() => runbook.name.clone(),
         n if n.chars().count() > 200 => return Err(AppError::validation("name", "Keep the name to 200 characters or fewer.")),
         n => n,

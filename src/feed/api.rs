@@ -25,7 +25,7 @@ pub async fn get_feed(kind: String, customer: String, before: String) -> Result<
     let filter = store::FeedFilter { kind: EventKind::parse(kind.trim()), customer_id, before: parse_before(&before), limit: FEED_PAGE };
     let mut tx = ctx.begin(&state).await?;
     let mut entries = store::feed(&mut tx, ctx.workgroup_id, &filter).await?;
-    let customers: Vec<CustomerChoice> = store::customers(&mut tx, ctx.workgroup_id).await?;
+    let customers: Vec<CustomerChoice> = crate::customers::store::choices(&mut tx, ctx.workgroup_id).await?;
     tx.commit().await?;
     let older = (entries.len() as i64 > FEED_PAGE).then(|| {
         entries.truncate(FEED_PAGE as usize);

@@ -12,7 +12,6 @@ pub use api::*;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// Feed entries per page.
 pub const FEED_PAGE: i64 = 50;
@@ -107,11 +106,7 @@ pub struct FeedEntry {
     pub link: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CustomerChoice {
-    pub id: Uuid,
-    pub name: String,
-}
+pub use crate::customers::CustomerChoice;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedPage {

@@ -2,7 +2,7 @@
 
 use super::{get_feed, list_notifications, unread_notifications, EventKind, ReadAllNotifications, ReadNotification};
 use crate::delivery::live::use_live;
-use crate::ui::{error_of, moment, urlencode, FormError, LoadError};
+use crate::ui::{error_of, moment, urlencode, FormError, LoadError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Form, A};
@@ -146,76 +146,71 @@ pub fn FeedPage() -> impl IntoView {
     view! {
         <Title text="Feed · Tandem"/>
         <h1>"Feed"</h1>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match feed.await {
-                    Ok(page) => {
-                        let (kind, customer, before) = (param("kind"), param("customer"), param("before"));
-                        let kind_options = EventKind::ALL
-                            .into_iter()
-                            .map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind>{k.label()}</option> })
-                            .collect_view();
-                        let customer_options = page
-                            .customers
-                            .iter()
-                            .map(|c| {
-                                let id = c.id.to_string();
-                                let selected = id == customer;
-                                view! { <option value=id selected=selected>{c.name.clone()}</option> }
-                            })
-                            .collect_view();
-                        let base = format!("/feed?kind={}&customer={}", urlencode(&kind), urlencode(&customer));
-                        let body = if page.entries.is_empty() {
-                            view! { <p class="panel hint">"Nothing has happened here yet (or nothing matches the filter)."</p> }.into_any()
-                        } else {
-                            let rows = page
-                                .entries
-                                .into_iter()
-                                .map(|e| {
-                                    let what = match e.link {
-                                        Some(href) => view! { <A href=href>{e.summary}</A> }.into_any(),
-                                        None => view! { <span>{e.summary}</span> }.into_any(),
-                                    };
-                                    view! {
-                                        <li class="feed-entry" data-testid="feed-entry" data-kind=e.kind.as_str()>
-                                            <span class="badge">{e.kind.label()}</span>
-                                            " "
-                                            {what}
-                                            <div class="hint">{moment(e.at)} " UTC"</div>
-                                        </li>
-                                    }
-                                })
-                                .collect_view();
-                            view! { <ul class="feed">{rows}</ul> }.into_any()
-                        };
-                        let newer = (!before.is_empty()).then(|| view! { <A href=base.clone()>"← Newest"</A> });
-                        let older = page.older.map(|id| view! { <A href=format!("{base}&before={id}") attr:rel="next">"Older →"</A> });
-                        view! {
-                            <Form method="GET" action="" attr:class="filters">
-                                <div>
-                                    <label for="feed-kind">"What"</label>
-                                    <select id="feed-kind" name="kind">
-                                        <option value="">"Everything"</option>
-                                        {kind_options}
-                                    </select>
-                                </div>
-                                <div>
-                                    <label for="feed-customer">"Customer"</label>
-                                    <select id="feed-customer" name="customer">
-                                        <option value="">"All customers"</option>
-                                        {customer_options}
-                                    </select>
-                                </div>
-                                <div class="filter-button"><button type="submit">"Show"</button></div>
-                            </Form>
-                            {body}
-                            <nav class="pager" aria-label="Pages">{newer}{older}</nav>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+        <Loaded resource=feed let:page>
+            {
+                let (kind, customer, before) = (param("kind"), param("customer"), param("before"));
+                let kind_options = EventKind::ALL
+                    .into_iter()
+                    .map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind>{k.label()}</option> })
+                    .collect_view();
+                let customer_options = page
+                    .customers
+                    .iter()
+                    .map(|c| {
+                        let id = c.id.to_string();
+                        let selected = id == customer;
+                        view! { <option value=id selected=selected>{c.name.clone()}</option> }
+                    })
+                    .collect_view();
+                let base = format!("/feed?kind={}&customer={}", urlencode(&kind), urlencode(&customer));
+                let body = if page.entries.is_empty() {
+                    view! { <p class="panel hint">"Nothing has happened here yet (or nothing matches the filter)."</p> }.into_any()
+                } else {
+                    let rows = page
+                        .entries
+                        .into_iter()
+                        .map(|e| {
+                            let what = match e.link {
+                                Some(href) => view! { <A href=href>{e.summary}</A> }.into_any(),
+                                None => view! { <span>{e.summary}</span> }.into_any(),
+                            };
+                            view! {
+                                <li class="feed-entry" data-testid="feed-entry" data-kind=e.kind.as_str()>
+                                    <span class="badge">{e.kind.label()}</span>
+                                    " "
+                                    {what}
+                                    <div class="hint">{moment(e.at)} " UTC"</div>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! { <ul class="feed">{rows}</ul> }.into_any()
+                };
+                let newer = (!before.is_empty()).then(|| view! { <A href=base.clone()>"← Newest"</A> });
+                let older = page.older.map(|id| view! { <A href=format!("{base}&before={id}") attr:rel="next">"Older →"</A> });
+                view! {
+                    <Form method="GET" action="" attr:class="filters">
+                        <div>
+                            <label for="feed-kind">"What"</label>
+                            <select id="feed-kind" name="kind">
+                                <option value="">"Everything"</option>
+                                {kind_options}
+                            </select>
+                        </div>
+                        <div>
+                            <label for="feed-customer">"Customer"</label>
+                            <select id="feed-customer" name="customer">
+                                <option value="">"All customers"</option>
+                                {customer_options}
+                            </select>
+                        </div>
+                        <div class="filter-button"><button type="submit">"Show"</button></div>
+                    </Form>
+                    {body}
+                    <nav class="pager" aria-label="Pages">{newer}{older}</nav>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{license_log, list_licenses, LicenseType, LogAction, Pack};
 use crate::money::Cents;
-use crate::ui::{day, moment, LoadError};
+use crate::ui::{day, moment, LoadError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -23,17 +23,12 @@ pub fn LicensesTab() -> impl IntoView {
     );
     view! {
         <Title text="Licenses · Settings · Tandem"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! {
-                        <Packs packs=o.packs/>
-                        {o.manages.then(|| view! { <Prices types=o.types.clone()/> <SecurityLog types=o.types entries/> })}
-                    }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=overview let:o>
+            {view! {
+                <Packs packs=o.packs/>
+                {o.manages.then(|| view! { <Prices types=o.types.clone()/> <SecurityLog types=o.types entries/> })}
+            }.into_any()}
+        </Loaded>
     }
 }
 
@@ -100,7 +95,7 @@ fn Prices(types: Vec<LicenseType>) -> impl IntoView {
                         <tr>
                             <td>{t.name}</td>
                             <td>{if t.per_user { "end user" } else { "migration" }}</td>
-                            <td class="num">{t.unit_price_cents.map(|c| format!("${}", Cents(c).plain()))}</td>
+                            <td class="num">{t.unit_price_cents.map(|c| Cents(c).dollars())}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

@@ -10,7 +10,7 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::use_query_map;
 
 fn money(cents: Option<i64>) -> String {
-    cents.map(|c| format!("${}", Cents(c).plain())).unwrap_or_default()
+    cents.map(|c| Cents(c).dollars()).unwrap_or_default()
 }
 
 fn row_link(by: ReportBy, row: &ReportRow) -> Option<String> {

@@ -16,11 +16,7 @@ use {
 
 #[cfg(feature = "ssr")]
 fn name_taken(e: sqlx::Error, field: &str) -> AppError {
-    if e.as_database_error().is_some_and(|d| d.constraint() == Some("runbooks_name_key")) {
-        AppError::validation(field, "A runbook with this name already exists.")
-    } else {
-        e.into()
-    }
+    crate::error::on_constraint(e, [("runbooks_name_key", AppError::validation(field, "A runbook with this name already exists."))])
 }
 
 #[cfg(feature = "ssr")]

@@ -59,12 +59,7 @@ pub struct RunbookPage {
 
 /// Collapses runs of white space and bounds the length.
 pub fn parse_text(field: &str, input: &str, what: &str, max: usize) -> AppResult<String> {
-    let text = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    match text.chars().count() {
-        0 => Err(AppError::validation(field, format!("Enter {what}."))),
-        n if n > max => Err(AppError::validation(field, format!("Keep it to {max} characters or fewer."))),
-        _ => Ok(text),
-    }
+    crate::text::one_line(field, input, max, format!("Enter {what}."), format!("Keep it to {max} characters or fewer."))
 }
 
 /// Free text kept as typed (line breaks included), bounded.

@@ -4,7 +4,7 @@ use super::{
     duration_label, get_runbook, list_runbooks, AddStep, CreateRunbook, DeleteRunbook, DeleteStep, LicenseChoice, MoveStep,
     Runbook, Step, UpdateRunbook, UpdateStep,
 };
-use crate::ui::{error_of, FieldError, FormError, LoadError};
+use crate::ui::{error_of, FieldError, FormError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -22,81 +22,76 @@ pub fn RunbooksPage() -> impl IntoView {
             "A runbook is an ordered list of tasks. Assign one to a customer to make a service with one task per step "
             "(one per user where the step needs a per-user license)."
         </p>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match runbooks.await {
-                    Ok(list) => {
-                        let options = list
-                            .iter()
-                            .map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> })
-                            .collect_view();
-                        let rows = list
-                            .into_iter()
-                            .map(|r| {
-                                let href = format!("/runbooks/{}", r.id);
-                                let assign = format!("/services/new?runbook={}", r.id);
-                                let licenses = if r.licenses.is_empty() { "None".to_string() } else { r.licenses.join(", ") };
-                                view! {
-                                    <tr>
-                                        <td>
-                                            <A href=href>{r.name}</A>
-                                            {r.built_in.then(|| view! { " " <span class="badge">"Built-in"</span> })}
-                                            <div class="hint">{r.description}</div>
-                                        </td>
-                                        <td class="num">{r.steps}</td>
-                                        <td>{duration_label(r.estimated_minutes)}</td>
-                                        <td>{licenses}</td>
-                                        <td><A href=assign attr:class="button-link">"Assign to a customer"</A></td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view();
+        <Loaded resource=runbooks let:list>
+            {
+                let options = list
+                    .iter()
+                    .map(|r| view! { <option value=r.id.to_string()>{r.name.clone()}</option> })
+                    .collect_view();
+                let rows = list
+                    .into_iter()
+                    .map(|r| {
+                        let href = format!("/runbooks/{}", r.id);
+                        let assign = format!("/services/new?runbook={}", r.id);
+                        let licenses = if r.licenses.is_empty() { "None".to_string() } else { r.licenses.join(", ") };
                         view! {
-                            <table class="table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">"Runbook"</th>
-                                        <th scope="col" class="num">"Tasks"</th>
-                                        <th scope="col">"Estimated"</th>
-                                        <th scope="col">"Licenses needed"</th>
-                                        <th scope="col"><span class="sr-only">"Assign"</span></th>
-                                    </tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                            <section class="panel" aria-labelledby="new-runbook-heading">
-                                <h2 id="new-runbook-heading">"New runbook"</h2>
-                                <ActionForm action=create>
-                                    <div class="grid-2">
-                                        <div>
-                                            <label for="runbook-name">"Name"</label>
-                                            <input id="runbook-name" name="name" type="text" required maxlength="120"/>
-                                            <FieldError error field="name"/>
-                                        </div>
-                                        <div>
-                                            <label for="runbook-copy">"Start from"</label>
-                                            <select id="runbook-copy" name="copy_of">
-                                                <option value="">"An empty runbook"</option>
-                                                {options}
-                                            </select>
-                                        </div>
-                                    </div>
-                                    <label for="runbook-description">"Description"</label>
-                                    <textarea id="runbook-description" name="description" rows="2" maxlength="2000"></textarea>
-                                    <FieldError error field="description"/>
-                                    <FormError error/>
-                                    <div class="actions">
-                                        <button type="submit" disabled=move || create.pending().get()>"Create runbook"</button>
-                                    </div>
-                                </ActionForm>
-                            </section>
+                            <tr>
+                                <td>
+                                    <A href=href>{r.name}</A>
+                                    {r.built_in.then(|| view! { " " <span class="badge">"Built-in"</span> })}
+                                    <div class="hint">{r.description}</div>
+                                </td>
+                                <td class="num">{r.steps}</td>
+                                <td>{duration_label(r.estimated_minutes)}</td>
+                                <td>{licenses}</td>
+                                <td><A href=assign attr:class="button-link">"Assign to a customer"</A></td>
+                            </tr>
                         }
-                        .into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+                    })
+                    .collect_view();
+                view! {
+                    <table class="table">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Runbook"</th>
+                                <th scope="col" class="num">"Tasks"</th>
+                                <th scope="col">"Estimated"</th>
+                                <th scope="col">"Licenses needed"</th>
+                                <th scope="col"><span class="sr-only">"Assign"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <section class="panel" aria-labelledby="new-runbook-heading">
+                        <h2 id="new-runbook-heading">"New runbook"</h2>
+                        <ActionForm action=create>
+                            <div class="grid-2">
+                                <div>
+                                    <label for="runbook-name">"Name"</label>
+                                    <input id="runbook-name" name="name" type="text" required maxlength="120"/>
+                                    <FieldError error field="name"/>
+                                </div>
+                                <div>
+                                    <label for="runbook-copy">"Start from"</label>
+                                    <select id="runbook-copy" name="copy_of">
+                                        <option value="">"An empty runbook"</option>
+                                        {options}
+                                    </select>
+                                </div>
+                            </div>
+                            <label for="runbook-description">"Description"</label>
+                            <textarea id="runbook-description" name="description" rows="2" maxlength="2000"></textarea>
+                            <FieldError error field="description"/>
+                            <FormError error/>
+                            <div class="actions">
+                                <button type="submit" disabled=move || create.pending().get()>"Create runbook"</button>
+                            </div>
+                        </ActionForm>
+                    </section>
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 
@@ -131,14 +126,9 @@ pub fn RunbookPage() -> impl IntoView {
     let errors = [error_of(steps.update), error_of(steps.delete), error_of(steps.move_step), error_of(delete)];
     let step_error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <RunbookView runbook=p.runbook licenses=p.license_types update delete add steps step_error/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=page let:p>
+            {view! { <RunbookView runbook=p.runbook licenses=p.license_types update delete add steps step_error/> }.into_any()}
+        </Loaded>
     }
 }
 

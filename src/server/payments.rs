@@ -47,10 +47,8 @@ impl CardSummary {
 impl CardDetails {
     /// Checks what was typed; each problem is reported next to its field.
     pub fn parse(holder: &str, number: &str, expiry: &str, cvc: &str, today: NaiveDate) -> AppResult<CardDetails> {
-        let holder = holder.split_whitespace().collect::<Vec<_>>().join(" ");
-        if holder.is_empty() || holder.chars().count() > 100 {
-            return Err(AppError::validation("holder", "Enter the name on the card."));
-        }
+        let no_holder = "Enter the name on the card.";
+        let holder = crate::text::one_line("holder", holder, 100, no_holder, no_holder)?;
         let digits: String = number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         if digits.is_empty() {
             return Err(AppError::validation("number", "Enter the card number."));

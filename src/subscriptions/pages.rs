@@ -43,7 +43,7 @@ fn MySeat(overview: SubscriptionsOverview) -> impl IntoView {
 #[component]
 fn Seats(overview: SubscriptionsOverview, renewal: ServerAction<SetSeatRenewal>) -> impl IntoView {
     let error = error_of(renewal);
-    let price = |plan| overview.prices.iter().find(|(p, _)| *p == plan).map(|(_, c)| format!("${} per seat and year", Cents(*c).plain()));
+    let price = |plan| overview.prices.iter().find(|(p, _)| *p == plan).map(|(_, c)| format!("{} per seat and year", Cents(*c).dollars()));
     view! {
         <section class="panel" aria-labelledby="plans-heading">
             <h2 id="plans-heading">"Plans"</h2>

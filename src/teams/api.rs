@@ -14,11 +14,7 @@ use {
 
 #[cfg(feature = "ssr")]
 fn name_taken(e: sqlx::Error, field: &str) -> AppError {
-    if e.as_database_error().is_some_and(|d| d.constraint() == Some("teams_name_key")) {
-        AppError::validation(field, "A team with this name already exists in this workgroup.")
-    } else {
-        e.into()
-    }
+    crate::error::on_constraint(e, [("teams_name_key", AppError::validation(field, "A team with this name already exists in this workgroup."))])
 }
 
 #[server]

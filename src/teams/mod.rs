@@ -62,12 +62,7 @@ pub struct TeamsOverview {
 }
 
 pub fn parse_team_name(field: &str, input: &str) -> AppResult<String> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    match name.chars().count() {
-        0 => Err(AppError::validation(field, "Enter a name for the team.")),
-        n if n > 80 => Err(AppError::validation(field, "Keep the name to 80 characters or fewer.")),
-        _ => Ok(name),
-    }
+    crate::text::one_line(field, input, 80, "Enter a name for the team.", "Keep the name to 80 characters or fewer.")
 }
 
 pub fn parse_mode(field: &str, input: &str) -> AppResult<TeamMode> {

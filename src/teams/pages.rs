@@ -1,7 +1,7 @@
 //! The Teams page.
 
 use super::{list_teams, AddTeamMember, CreateTeam, DeleteTeam, RemoveTeamMember, Team, TeamMember, TeamMode, UpdateTeam};
-use crate::ui::{error_of, FieldError, FormError, LoadError};
+use crate::ui::{error_of, FieldError, FormError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -46,31 +46,26 @@ pub fn TeamsPage() -> impl IntoView {
         </p>
         <FieldError error=latest_error field="team_name"/>
         <FormError error=latest_error/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => {
-                        let can_edit = o.can_edit;
-                        let agents = o.agents.clone();
-                        let cards = if o.teams.is_empty() {
-                            view! { <p class="panel hint">"No teams yet."</p> }.into_any()
-                        } else {
-                            o.teams
-                                .into_iter()
-                                .map(|t| view! { <TeamCard team=t agents=agents.clone() can_edit actions/> })
-                                .collect_view()
-                                .into_any()
-                        };
-                        view! {
-                            {can_edit.then(|| view! { <NewTeam create/> })}
-                            {cards}
-                        }
+        <Loaded resource=overview let:o>
+            {
+                let can_edit = o.can_edit;
+                let agents = o.agents.clone();
+                let cards = if o.teams.is_empty() {
+                    view! { <p class="panel hint">"No teams yet."</p> }.into_any()
+                } else {
+                    o.teams
+                        .into_iter()
+                        .map(|t| view! { <TeamCard team=t agents=agents.clone() can_edit actions/> })
+                        .collect_view()
                         .into_any()
-                    }
-                    Err(error) => view! { <LoadError error/> }.into_any(),
+                };
+                view! {
+                    {can_edit.then(|| view! { <NewTeam create/> })}
+                    {cards}
                 }
-            })}
-        </Transition>
+                .into_any()
+            }
+        </Loaded>
     }
 }
 

@@ -4,13 +4,23 @@ use super::{Team, TeamMember, TeamMode};
 use crate::server::db::Tx;
 use uuid::Uuid;
 
-pub async fn list(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Team>, sqlx::Error> {
+/// The workgroup's teams by name, their members left out (see `list`).
+pub async fn list_bare(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Team>, sqlx::Error> {
     let teams = sqlx::query!(
         "SELECT id, name, mode FROM teams WHERE workgroup_id = $1 ORDER BY lower(name)",
         workgroup_id
     )
     .fetch_all(&mut **tx)
     .await?;
+    Ok(teams
+        .into_iter()
+        .filter_map(|t| Some(Team { id: t.id, members: Vec::new(), name: t.name, mode: TeamMode::parse(&t.mode)? }))
+        .collect())
+}
+
+/// The workgroup's teams by name, with their members.
+pub async fn list(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Team>, sqlx::Error> {
+    let mut teams = list_bare(tx, workgroup_id).await?;
     let members = sqlx::query!(
         "SELECT tm.team_id, tm.agent_id, m.display_name
            FROM team_members tm
@@ -21,32 +31,26 @@ pub async fn list(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Team>, sqlx::Er
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(teams
-        .into_iter()
-        .filter_map(|t| {
-            Some(Team {
-                id: t.id,
-                members: members
-                    .iter()
-                    .filter(|m| m.team_id == t.id)
-                    .map(|m| TeamMember { agent_id: m.agent_id, name: m.display_name.clone() })
-                    .collect(),
-                name: t.name,
-                mode: TeamMode::parse(&t.mode)?,
-            })
-        })
-        .collect())
+    for team in &mut teams {
+        team.members = members
+            .iter()
+            .filter(|m| m.team_id == team.id)
+            .map(|m| TeamMember { agent_id: m.agent_id, name: m.display_name.clone() })
+            .collect();
+    }
+    Ok(teams)
 }
 
+/// The workgroup's active members by name (ties by id, so the order is stable).
 pub async fn active_agents(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<TeamMember>, sqlx::Error> {
     let rows = sqlx::query!(
-        "SELECT agent_id, display_name FROM memberships
-          WHERE workgroup_id = $1 AND role <> 'inactive' ORDER BY lower(display_name)",
+        "SELECT agent_id AS id, display_name AS name FROM memberships
+          WHERE workgroup_id = $1 AND role <> 'inactive' ORDER BY lower(display_name), agent_id",
         workgroup_id
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().map(|r| TeamMember { agent_id: r.agent_id, name: r.display_name }).collect())
+    Ok(rows.into_iter().map(|r| TeamMember { agent_id: r.id, name: r.name }).collect())
 }
 
 pub async fn create(tx: &mut Tx, workgroup_id: Uuid, name: &str, mode: TeamMode) -> Result<Uuid, sqlx::Error> {

@@ -1,4 +1,5 @@
-//! Small shared pieces of the pages: form messages, tabs, money, charts.
+//! Small shared pieces of the pages: form messages, loading a resource,
+//! a pager, tabs, dates, charts.
 
 pub mod chart;
 
@@ -9,8 +10,12 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 pub mod address;
+mod loaded;
+mod pager;
 pub mod verify;
 
+pub use loaded::Loaded;
+pub use pager::pager;
 pub use verify::{ResendLink, VerifyFirst};
 
 /// The error of an action's latest run, if it failed.

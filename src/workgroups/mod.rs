@@ -8,7 +8,7 @@ pub mod store;
 
 pub use api::*;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -83,12 +83,7 @@ pub struct WorkgroupSettings {
 
 /// A workgroup name: trimmed, 1 to 80 characters.
 pub fn parse_name(field: &str, input: &str) -> AppResult<String> {
-    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
-    match name.chars().count() {
-        0 => Err(AppError::validation(field, "Enter a name for the workgroup.")),
-        n if n > 80 => Err(AppError::validation(field, "Keep the name to 80 characters or fewer.")),
-        _ => Ok(name),
-    }
+    crate::text::one_line(field, input, 80, "Enter a name for the workgroup.", "Keep the name to 80 characters or fewer.")
 }
 
 #[cfg(test)]

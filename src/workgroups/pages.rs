@@ -5,7 +5,7 @@ use super::{get_workgroup_settings, Role, SetDefaultCost, WorkgroupSettings};
 use crate::app::use_app_session;
 use crate::auth::Me;
 use crate::money::{Cents, Money};
-use crate::ui::{error_of, succeeded, FieldError, FormError, LoadError};
+use crate::ui::{error_of, succeeded, FieldError, FormError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -47,14 +47,9 @@ pub fn WorkgroupsTab() -> impl IntoView {
     let settings = Resource::new(move || set_cost.version().get(), |_| get_workgroup_settings());
     view! {
         <Title text="Workgroups · Settings · Tandem"/>
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match settings.await {
-                    Ok(s) => view! { <CurrentWorkgroup settings=s set_cost/> }.into_any(),
-                    Err(error) => view! { <LoadError error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Loaded resource=settings let:s>
+            {view! { <CurrentWorkgroup settings=s set_cost/> }.into_any()}
+        </Loaded>
         <NewWorkgroup/>
         <p class="hint">
             "Workgroups are never deleted. Each one keeps its customers, agents, services and billing to itself; "

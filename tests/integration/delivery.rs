@@ -625,3 +625,14 @@ async fn role_matrix_for_delivery() {
     assert_eq!(signed_out.call::<MyTasks>(&[("page", "")]).await.error(), Some(AppError::Unauthenticated));
     assert_eq!(signed_out.call::<ClaimTask>(&[("task_id", &task.to_string())]).await.error(), Some(AppError::Unauthenticated));
 }
+
+#[tokio::test]
+async fn a_page_for_an_unknown_service_answers_not_found() {
+    let db = test_db().await;
+    let mut olivia = db.sign_up("Olivia").await;
+    let c = &mut olivia.client;
+    assert_eq!(c.get("/delivery").await.status, http::StatusCode::OK);
+    let unknown = c.get(&format!("/services/{}", Uuid::new_v4())).await;
+    assert_eq!(unknown.status, http::StatusCode::NOT_FOUND);
+    assert!(unknown.body.contains(&AppError::NotFound.to_string()), "{}", unknown.body);
+}
