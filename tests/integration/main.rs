@@ -8,7 +8,6 @@ mod common;
 mod accounts;
 mod agents;
 mod billing;
-mod campaign;
 mod customers;
 mod delivery;
 mod embedded;

@@ -11,7 +11,13 @@
 //! `TANDEM_CAMPAIGN_REQUESTS` sets how many requests each of the four
 //! shards sends (default 2,500: 10,000 in all).
 
-use crate::common::{test_db, Client, TestDb};
+// Its own test binary, so its thousands of requests share no process-wide
+// state (the hashing permits, Leptos's renderer) with the other tests.
+#[allow(dead_code)]
+#[path = "../integration/common.rs"]
+mod common;
+
+use common::{test_db, Client, TestDb};
 use axum::body::Body;
 use http::{header, Request};
 use proptest::prelude::*;
@@ -217,8 +223,8 @@ fn generate(runner: &mut TestRunner, endpoints: &[Endpoint], world: &World, peop
     if dice < 8 {
         // A page, with a hostile id or query.
         let page = PAGES[n(runner, PAGES.len() as u32) as usize];
-        let id = crate::campaign::urlencode(&value_for("String", world).new_tree(runner).unwrap().current());
-        let query = crate::campaign::urlencode(&hostile_text().new_tree(runner).unwrap().current());
+        let id = urlencode(&value_for("String", world).new_tree(runner).unwrap().current());
+        let query = urlencode(&hostile_text().new_tree(runner).unwrap().current());
         let path = format!("{}?page={query}&next={query}&customer={query}", page.replace("{}", &id));
         return Hostile { kind: "page", who, method: http::Method::GET, path, content_type: None, body: vec![] };
     }
@@ -226,7 +232,7 @@ fn generate(runner: &mut TestRunner, endpoints: &[Endpoint], world: &World, peop
         let route = ["/settings/billing/export.xlsx", "/reports/export.xlsx", "/healthz"][n(runner, 3) as usize];
         let mut query = String::new();
         for field in ["range", "from", "to", "agent", "customer", "group_by", "status", "page"] {
-            let v = crate::campaign::urlencode(&value_for("String", world).new_tree(runner).unwrap().current());
+            let v = urlencode(&value_for("String", world).new_tree(runner).unwrap().current());
             query.push_str(&format!("{field}={v}&"));
         }
         return Hostile { kind: "export", who, method: http::Method::GET, path: format!("{route}?{query}"), content_type: None, body: vec![] };
@@ -355,7 +361,10 @@ async fn shard(seed: u64, requests: usize) -> BTreeMap<String, usize> {
             *kinds.entry("unsendable (refused by the client)".into()).or_default() += 1;
             continue;
         };
-        let answer = people[h.who].send(req).await;
+        // A request that never answers is a failure to report, not a hang.
+        let Ok(answer) = tokio::time::timeout(std::time::Duration::from_secs(60), people[h.who].send(req)).await else {
+            panic!("no answer within 60 s: seed {seed}, request {i}: {} {} as person {} ({})", h.method, h.path.chars().take(300).collect::<String>(), h.who, h.kind);
+        };
         let status = answer.status;
         let context = || format!("seed {seed}, request {i}: {} {} as person {} ({}) -> {} {}", h.method, h.path.chars().take(200).collect::<String>(), h.who, h.kind, status, answer.body.chars().take(300).collect::<String>());
         assert!(status.as_u16() < 500, "a server error: {}", context());
