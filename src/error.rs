@@ -101,12 +101,19 @@ pub fn log_internal(detail: &dyn std::fmt::Display) -> String {
     }
 }
 
+/// The SQLSTATE class of Tandem's own refusals, raised by triggers in
+/// `migrations/` with a message written for people.
+#[cfg(feature = "ssr")]
+pub const REFUSAL_CLASS: &str = "TD";
+
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
+        // Refusals meant for people (limits and bounds that triggers
+        // enforce) carry SQLSTATE class TD and the sentence to show.
         if let Some(db) = e.as_database_error() {
-            if db.code().as_deref() == Some(crate::server::db::MEMBERSHIP_LIMIT_SQLSTATE) {
-                return AppError::Conflict(crate::workgroups::MEMBERSHIP_LIMIT_MESSAGE.to_string());
+            if db.code().is_some_and(|code| code.starts_with(REFUSAL_CLASS)) {
+                return AppError::Conflict(db.message().to_string());
             }
         }
         if matches!(e, sqlx::Error::RowNotFound) {
@@ -136,6 +143,15 @@ impl From<tower_sessions::session::Error> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Plain routes (downloads, the live stream) answer a refusal as its
+/// status and sentence, as server functions do.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        (self.status(), self.to_string()).into_response()
+    }
+}
 
 #[cfg(feature = "ssr")]
 impl AppError {

@@ -35,9 +35,6 @@ fn login_as(owner: &PgConnectOptions, role: &str) -> PgConnectOptions {
     owner.clone().username(role).password(&login_password(role))
 }
 
-/// Raised by the `memberships` trigger when an agent would get an 11th active membership.
-pub const MEMBERSHIP_LIMIT_SQLSTATE: &str = "TD001";
-
 pub type Tx = Transaction<'static, Postgres>;
 
 pub fn parse_url(url: &str) -> anyhow::Result<PgConnectOptions> {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 /// An agent can switch between at most this many workgroups.
 pub const MAX_ACTIVE_WORKGROUPS: i64 = 10;
+/// The `memberships` trigger's refusal (SQLSTATE TD001), word for word.
 pub const MEMBERSHIP_LIMIT_MESSAGE: &str =
     "An agent can switch between at most 10 workgroups. Leave one (or ask its administrator to set you Inactive) first.";
 /// Free training subscriptions every new workgroup starts with.

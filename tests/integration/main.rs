@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod agents;
 mod billing;
+mod bounds;
 mod customers;
 mod delivery;
 mod embedded;
