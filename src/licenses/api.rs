@@ -15,7 +15,7 @@ pub async fn list_licenses() -> Result<LicensesOverview, AppError> {
     let manages = ctx.role.at_least(Role::Manager);
     let mut tx = ctx.begin(&state).await?;
     store::expire_due(&mut tx, ctx.workgroup_id).await?;
-    let packs = store::packs(&mut tx, ctx.workgroup_id).await?;
+    let (packs, total_packs) = store::packs(&mut tx, ctx.workgroup_id).await?;
     let mut types = store::types(&mut tx).await?;
     tx.commit().await?;
     if !manages {
@@ -23,7 +23,7 @@ pub async fn list_licenses() -> Result<LicensesOverview, AppError> {
             t.unit_price_cents = None;
         }
     }
-    Ok(LicensesOverview { packs, types, manages })
+    Ok(LicensesOverview { packs, total_packs, types, manages })
 }
 
 /// The license security log, newest first; filter by type and dates (YYYY-MM-DD, inclusive).

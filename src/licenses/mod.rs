@@ -116,7 +116,10 @@ pub struct LogEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicensesOverview {
+    /// At most `store::PACKS_SHOWN`, the ones holding licenses first.
     pub packs: Vec<Pack>,
+    /// How many packs the workgroup has in all.
+    pub total_packs: i64,
     pub types: Vec<LicenseType>,
     /// Administrators and Managers see prices and the security log.
     pub manages: bool,

@@ -25,7 +25,7 @@ pub fn LicensesTab() -> impl IntoView {
         <Title text="Licenses · Settings · Tandem"/>
         <Loaded resource=overview let:o>
             {view! {
-                <Packs packs=o.packs/>
+                <Packs packs=o.packs total=o.total_packs/>
                 {o.manages.then(|| view! { <Prices types=o.types.clone()/> <SecurityLog types=o.types entries/> })}
             }.into_any()}
         </Loaded>
@@ -33,7 +33,8 @@ pub fn LicensesTab() -> impl IntoView {
 }
 
 #[component]
-fn Packs(packs: Vec<Pack>) -> impl IntoView {
+fn Packs(packs: Vec<Pack>, total: i64) -> impl IntoView {
+    let shown = packs.len();
     if packs.is_empty() {
         return view! {
             <section class="panel">
@@ -78,6 +79,11 @@ fn Packs(packs: Vec<Pack>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            {(total > shown as i64).then(|| view! {
+                <p class="hint" data-testid="packs-more">
+                    {format!("Showing the {shown} packs that hold licenses or were acquired last, of {total}.")}
+                </p>
+            })}
         </section>
     }
     .into_any()

@@ -23,18 +23,26 @@ pub async fn type_exists(tx: &mut Tx, code: &str) -> Result<bool, sqlx::Error> {
         .await
 }
 
-pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Pack>, sqlx::Error> {
+/// The most packs the Licenses tab lists: the ones still holding licenses
+/// first, then the newest. `total` says how many the workgroup has.
+pub const PACKS_SHOWN: i64 = 500;
+
+pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<(Vec<Pack>, i64), sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT p.id, p.license_type, t.name AS type_name, p.source, p.acquired_at, p.expires_at,
-                  p.available, p.reserved, p.consumed, p.expires_at <= now() AS "expired!"
+                  p.available, p.reserved, p.consumed, p.expires_at <= now() AS "expired!",
+                  count(*) OVER () AS "total!"
              FROM license_packs p JOIN license_types t ON t.code = p.license_type
             WHERE p.workgroup_id = $1
-            ORDER BY p.acquired_at DESC, p.id"#,
-        workgroup_id
+            ORDER BY (p.expires_at <= now() OR p.available + p.reserved = 0), p.acquired_at DESC, p.id
+            LIMIT $2"#,
+        workgroup_id,
+        PACKS_SHOWN
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
+    let total = rows.first().map_or(0, |r| r.total);
+    let packs = rows
         .into_iter()
         .map(|r| Pack {
             id: r.id,
@@ -48,7 +56,8 @@ pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Pack>, sqlx::E
             consumed: r.consumed,
             expired: r.expired,
         })
-        .collect())
+        .collect();
+    Ok((packs, total))
 }
 
 /// One change of a pack's counts, written to the log (which applies it).

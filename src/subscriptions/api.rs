@@ -20,15 +20,15 @@ pub async fn list_subscriptions() -> Result<SubscriptionsOverview, AppError> {
     let mut tx = ctx.begin(&state).await?;
     store::sync(&mut tx, ctx.workgroup_id).await?;
     let mut holders = store::holders(&mut tx, ctx.workgroup_id).await?;
-    let (usage, packs, prices) = if manages {
+    let (usage, (packs, total_packs), prices) = if manages {
         let prices = crate::cart::store::plan_prices(&mut tx).await?;
         (store::usage(&mut tx, ctx.workgroup_id).await?, store::packs(&mut tx, ctx.workgroup_id).await?, prices)
     } else {
         holders.retain(|h| h.agent_id == ctx.agent_id);
-        (vec![], vec![], vec![])
+        (vec![], (vec![], 0), vec![])
     };
     tx.commit().await?;
-    Ok(SubscriptionsOverview { manages, me: ctx.agent_id, usage, packs, holders, prices })
+    Ok(SubscriptionsOverview { manages, me: ctx.agent_id, usage, packs, total_packs, holders, prices })
 }
 
 /// Switches renewal of one agent's seat on or off.

@@ -95,7 +95,10 @@ pub struct SubscriptionsOverview {
     pub manages: bool,
     pub me: Uuid,
     pub usage: Vec<PlanUsage>,
+    /// At most `store::PACKS_SHOWN`, the running ones first.
     pub packs: Vec<SeatPack>,
+    /// How many seat packs the workgroup has in all.
+    pub total_packs: i64,
     pub holders: Vec<SeatHolder>,
     /// Yearly price per seat, in cents (USD), for the "buy seats" links.
     pub prices: Vec<(Plan, i64)>,

@@ -93,6 +93,11 @@ fn Seats(overview: SubscriptionsOverview, renewal: ServerAction<SetSeatRenewal>)
         </section>
         <section class="panel" aria-labelledby="packs-heading">
             <h2 id="packs-heading">"Seat packs"</h2>
+            {(overview.total_packs > overview.packs.len() as i64).then(|| view! {
+                <p class="hint" data-testid="seat-packs-more">
+                    {format!("Showing the {} running or newest seat packs, of {}.", overview.packs.len(), overview.total_packs)}
+                </p>
+            })}
             <table class="table" data-testid="seat-packs">
                 <thead><tr><th scope="col">"Plan"</th><th scope="col">"Source"</th><th scope="col" class="num">"Seats"</th>
                     <th scope="col">"Acquired"</th><th scope="col">"Ends"</th></tr></thead>

@@ -139,17 +139,25 @@ pub async fn usage(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<PlanUsage>, sq
         .collect())
 }
 
-pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<SeatPack>, sqlx::Error> {
+/// The most seat packs Subscriptions lists: the running ones first, then
+/// the newest. The second value says how many the workgroup has.
+pub const PACKS_SHOWN: i64 = 500;
+
+pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<(Vec<SeatPack>, i64), sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT id, plan, seats, source, acquired_at, expires_at,
-                  (refunded_at IS NOT NULL OR coalesce(expires_at <= now(), false)) AS "ended!"
+                  (refunded_at IS NOT NULL OR coalesce(expires_at <= now(), false)) AS "ended!",
+                  count(*) OVER () AS "total!"
              FROM subscription_packs WHERE workgroup_id = $1
-            ORDER BY acquired_at DESC, id"#,
-        workgroup_id
+            ORDER BY (refunded_at IS NOT NULL OR coalesce(expires_at <= now(), false)), acquired_at DESC, id
+            LIMIT $2"#,
+        workgroup_id,
+        PACKS_SHOWN
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
+    let total = rows.first().map_or(0, |r| r.total);
+    let packs = rows
         .into_iter()
         .filter_map(|r| {
             Some(SeatPack {
@@ -162,7 +170,8 @@ pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<SeatPack>, sql
                 ended: r.ended,
             })
         })
-        .collect())
+        .collect();
+    Ok((packs, total))
 }
 
 /// Active agents and their seats, in joining order.

@@ -78,7 +78,7 @@ async fn refund(client: &mut Client, id: Uuid) -> crate::common::Answer {
 async fn packs(db: &TestDb, agent: &Agent) -> Vec<(String, i32, i32, i32)> {
     let wg = agent.own_workgroup;
     let mut tx = db.tx(Some(agent.id), Some(wg)).await;
-    let packs = licenses::packs(&mut tx, wg).await.unwrap();
+    let (packs, _) = licenses::packs(&mut tx, wg).await.unwrap();
     let replay = licenses::replay(&mut tx, wg).await.unwrap();
     for p in &packs {
         let r = replay.iter().find(|r| r.0 == p.id).unwrap();

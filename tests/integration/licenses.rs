@@ -21,7 +21,7 @@ async fn pack(db: &TestDb, agent: Uuid, wg: Uuid, license_type: &str, n: i32) ->
 /// Packs' counts and what the log replays to must agree, and be >= 0.
 async fn assert_log_replays_to_counts(db: &TestDb, agent: Uuid, wg: Uuid) {
     let mut tx = db.tx(Some(agent), Some(wg)).await;
-    let packs = store::packs(&mut tx, wg).await.unwrap();
+    let (packs, _) = store::packs(&mut tx, wg).await.unwrap();
     let replay = store::replay(&mut tx, wg).await.unwrap();
     assert_eq!(packs.len(), replay.len());
     for p in packs {
@@ -71,7 +71,7 @@ async fn reserve_consume_restore_and_free_retries_keep_the_books() {
     tx.commit().await.unwrap();
 
     let mut tx = db.tx(Some(a), Some(wa)).await;
-    let packs = store::packs(&mut tx, wa).await.unwrap();
+    let (packs, _) = store::packs(&mut tx, wa).await.unwrap();
     let s = packs.iter().find(|p| p.id == sooner).unwrap();
     assert_eq!((s.available, s.reserved, s.consumed), (0, 0, 1));
     let l = packs.iter().find(|p| p.id == later).unwrap();
