@@ -82,7 +82,7 @@ pub async fn update_member(agent_id: String, role: String, rate: String, name: O
     }
     tx.commit().await?;
     if role == Role::Inactive {
-        crate::delivery::live::changed(ctx.workgroup_id);
+        crate::server::live::changed(ctx.workgroup_id);
     }
     Ok(())
 }
@@ -109,7 +109,7 @@ pub async fn invite_agents(emails: String, role: String) -> Result<Vec<InviteOut
     let mut tx = ctx.begin(&state).await?;
     let workgroup = crate::workgroups::store::settings(&mut tx, ctx.workgroup_id, ctx.role).await?.ok_or(AppError::NotFound)?;
     let inviter = crate::auth::store::agent_name(&mut tx, ctx.agent_id).await?.unwrap_or_default();
-    let expires_at = chrono::Utc::now() + chrono::Duration::days(INVITATION_DAYS);
+    let expires_at = state.clock.now() + chrono::Duration::days(INVITATION_DAYS);
     let mut outcomes = Vec::with_capacity(emails.len());
     for email in emails {
         let result = match crate::auth::parse_email(&email) {
@@ -158,7 +158,7 @@ pub async fn resend_invitation(invitation_id: String) -> Result<(), AppError> {
     ctx.require(Role::Manager)?;
     let id = parse_id(&invitation_id)?;
     let token = tokens::new_token();
-    let expires_at = chrono::Utc::now() + chrono::Duration::days(INVITATION_DAYS);
+    let expires_at = state.clock.now() + chrono::Duration::days(INVITATION_DAYS);
     let mut tx = ctx.begin(&state).await?;
     let resent = store::renew_invitation(&mut tx, ctx.workgroup_id, id, ctx.role == Role::Administrator, &tokens::hash(&token), expires_at)
         .await?

@@ -4,12 +4,11 @@
 
 use super::History;
 use crate::error::AppError;
-use crate::server::context::{authorize_session, AppState};
+use crate::server::context::{AppState, Ctx};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::header;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use tower_sessions::Session;
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct ExportQuery {
@@ -21,9 +20,8 @@ pub struct ExportQuery {
     pub to: String,
 }
 
-pub async fn download(State(state): State<AppState>, session: Session, Query(q): Query<ExportQuery>) -> Response {
+pub async fn download(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ExportQuery>) -> Response {
     let result = async {
-        let ctx = authorize_session(&state, &session).await?;
         let history = super::api::history_for(&state, &ctx, &q.range, &q.from, &q.to).await?;
         workbook(&history).map_err(|e| AppError::Internal(crate::error::log_internal(&e)))
     }
@@ -41,7 +39,7 @@ pub async fn download(State(state): State<AppState>, session: Session, Query(q):
             )
                 .into_response()
         }
-        Err(e) => (e.status(), e.to_string()).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

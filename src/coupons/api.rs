@@ -173,7 +173,7 @@ pub async fn generate_coupon(label: String, pack_id: String, count: String, emai
         count,
         code: code.as_str().to_string(),
         expires_at: pack.expires_at,
-        created_at: chrono::Utc::now(),
+        created_at: state.clock.now(),
         redeemed: false,
     })
 }

@@ -16,7 +16,7 @@ use {
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Associate)?;
-    let today = chrono::Utc::now().date_naive();
+    let today = state.clock.now().date_naive();
     let mut tx = ctx.begin(&state).await?;
     let services = store::service_counts(&mut tx, ctx.workgroup_id).await?;
     let (open_tasks, overdue_tasks) = store::task_counts(&mut tx, ctx.workgroup_id, today).await?;

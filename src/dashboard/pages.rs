@@ -1,7 +1,7 @@
 //! The Dashboard page: figures and server-drawn charts.
 
 use super::{get_dashboard, week_label};
-use crate::delivery::live::use_task_changes;
+use crate::ui::live::use_task_changes;
 use crate::ui::chart::{BarChart, ChartRow, ColumnChart};
 use crate::ui::Loaded;
 use leptos::prelude::*;

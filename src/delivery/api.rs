@@ -17,11 +17,6 @@ use {
     crate::workgroups::Role,
 };
 
-#[cfg(feature = "ssr")]
-fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
-}
-
 /// Checks an assignee against this workgroup; team assignment needs a Get Automated seat.
 #[cfg(feature = "ssr")]
 async fn checked_assignee(tx: &mut Tx, ctx: &Ctx, field: &str, input: &str) -> Result<Assignee, AppError> {
@@ -113,7 +108,7 @@ pub async fn assign_form(runbook_id: String, customer_id: String) -> Result<Assi
         users,
         groups,
         choices,
-        default_due: today() + chrono::Duration::days(7),
+        default_due: state.clock.now().date_naive() + chrono::Duration::days(7),
     })
 }
 
@@ -134,7 +129,7 @@ pub async fn create_service(
     ctx.require(Role::Associate)?;
     let runbook_id = parse_id(&runbook_id).map_err(|_| AppError::validation("runbook_id", "Choose a runbook."))?;
     let customer_id = parse_id(&customer_id).map_err(|_| AppError::validation("customer_id", "Choose a customer."))?;
-    let due_on = parse_due("due_on", &due_on, today())?;
+    let due_on = parse_due("due_on", &due_on, state.clock.now().date_naive())?;
     let mut tx = ctx.begin(&state).await?;
     if !customers::exists(&mut tx, ctx.workgroup_id, customer_id).await? {
         return Err(AppError::validation("customer_id", "Choose a customer."));
@@ -215,7 +210,7 @@ pub async fn create_service(
     }
     crate::feed::store::service_created(&mut tx, ctx.workgroup_id, ctx.agent_id, service_id).await?;
     tx.commit().await?;
-    super::live::changed(ctx.workgroup_id);
+    crate::server::live::changed(ctx.workgroup_id);
     leptos_axum::redirect(&format!("/services/{service_id}"));
     Ok(service_id)
 }
@@ -282,7 +277,7 @@ pub async fn claim_task(task_id: String) -> Result<ClaimOutcome, AppError> {
     if store::claim(&mut tx, ctx.workgroup_id, task_id, ctx.agent_id).await? {
         crate::feed::store::task_claimed(&mut tx, ctx.workgroup_id, ctx.agent_id, task_id).await?;
         tx.commit().await?;
-        super::live::changed(ctx.workgroup_id);
+        crate::server::live::changed(ctx.workgroup_id);
         return Ok(ClaimOutcome::Claimed);
     }
     let refusal = store::claim_refusal(&mut tx, ctx.workgroup_id, task_id).await?;
@@ -310,7 +305,7 @@ pub async fn assign_task(task_id: String, assignee: String) -> Result<(), AppErr
     hand_out(&mut tx, &ctx, task.id, assignee).await?;
     crate::feed::store::task_assigned(&mut tx, ctx.workgroup_id, ctx.agent_id, task.id).await?;
     tx.commit().await?;
-    super::live::changed(ctx.workgroup_id);
+    crate::server::live::changed(ctx.workgroup_id);
     Ok(())
 }
 
@@ -369,6 +364,6 @@ pub async fn work_task(task_id: String, step: String) -> Result<(), AppError> {
         _ => return Err(AppError::validation("step", "Choose Start, Complete, Fail, Stop or Retry errors.")),
     }
     tx.commit().await?;
-    super::live::changed(ctx.workgroup_id);
+    crate::server::live::changed(ctx.workgroup_id);
     Ok(())
 }

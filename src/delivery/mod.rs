@@ -2,7 +2,6 @@
 //! My Tasks with team queues and claims, load balancing, licensed tasks.
 
 pub mod api;
-pub mod live;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod reminders;

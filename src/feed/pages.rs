@@ -1,7 +1,7 @@
 //! The Feed page, the Notifications page and the bell in the top bar.
 
 use super::{get_feed, list_notifications, unread_notifications, EventKind, ReadAllNotifications, ReadNotification};
-use crate::delivery::live::use_live;
+use crate::ui::live::use_live;
 use crate::ui::{error_of, moment, urlencode, FormError, LoadError, Loaded};
 use leptos::prelude::*;
 use leptos_meta::Title;

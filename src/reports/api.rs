@@ -18,7 +18,7 @@ use {
 pub async fn get_report(from: String, to: String, by: String) -> Result<Report, AppError> {
     let (state, ctx) = authorize().await?;
     ctx.require(Role::Associate)?;
-    let (from, to) = parse_range(&from, &to, chrono::Utc::now().date_naive())?;
+    let (from, to) = parse_range(&from, &to, state.clock.now().date_naive())?;
     let mut tx = ctx.begin(&state).await?;
     let report = store::report(&mut tx, ctx.workgroup_id, ReportBy::parse(&by), from, to, ctx.role.at_least(Role::Manager)).await?;
     tx.commit().await?;

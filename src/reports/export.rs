@@ -1,18 +1,16 @@
 //! GET /reports/export.xlsx?from=&to=&by=: the report as an Excel file.
-//! A plain route (a download, not a server function), so it checks the
-//! session and the role itself, as the server functions do.
+//! A plain route (a download, not a server function) behind the same front
+//! door as the server functions: the `Ctx` extractor.
 
 use super::{parse_range, store, Report, ReportBy};
-use crate::server::context::{AppState, AGENT_KEY, WORKGROUP_KEY};
-use crate::server::db::{self, Tenant};
-use crate::workgroups::{store as workgroups, Role};
+use crate::error::AppError;
+use crate::server::context::{AppState, Ctx};
+use crate::workgroups::Role;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use serde::Deserialize;
-use tower_sessions::Session;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
@@ -24,38 +22,21 @@ pub struct ExportQuery {
     by: String,
 }
 
-pub async fn export(State(state): State<AppState>, session: Session, Query(q): Query<ExportQuery>) -> Response {
-    let ids = async {
-        let agent = session.get::<Uuid>(AGENT_KEY).await.ok()??;
-        let workgroup = session.get::<Uuid>(WORKGROUP_KEY).await.ok()??;
-        Some((agent, workgroup))
-    }
-    .await;
-    let Some((agent_id, workgroup_id)) = ids else { return StatusCode::UNAUTHORIZED.into_response() };
-    let Ok((from, to)) = parse_range(&q.from, &q.to, chrono::Utc::now().date_naive()) else {
+pub async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<ExportQuery>) -> Response {
+    let Ok((from, to)) = parse_range(&q.from, &q.to, state.clock.now().date_naive()) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "Enter the dates as YYYY-MM-DD, the start on or before the end.").into_response();
     };
     let by = ReportBy::parse(&q.by);
     let built = async {
-        let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
-        let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
-        let report = match role {
-            Some(role) if role.at_least(Role::Associate) => {
-                Some(store::report(&mut tx, workgroup_id, by, from, to, role.at_least(Role::Manager)).await?)
-            }
-            _ => None,
-        };
+        let mut tx = ctx.begin(&state).await?;
+        let report = store::report(&mut tx, ctx.workgroup_id, by, from, to, ctx.role.at_least(Role::Manager)).await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>(report)
+        Ok::<_, AppError>(report)
     }
     .await;
     let report = match built {
-        Ok(Some(report)) => report,
-        Ok(None) => return StatusCode::FORBIDDEN.into_response(),
-        Err(e) => {
-            let reference = crate::error::log_internal(&e);
-            return (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference {reference}.")).into_response();
-        }
+        Ok(report) => report,
+        Err(e) => return e.into_response(),
     };
     match workbook(&report) {
         Ok(bytes) => {
@@ -69,10 +50,7 @@ pub async fn export(State(state): State<AppState>, session: Session, Query(q): Q
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             res
         }
-        Err(e) => {
-            let reference = crate::error::log_internal(&e);
-            (StatusCode::INTERNAL_SERVER_ERROR, format!("Something went wrong on our side. Reference {reference}.")).into_response()
-        }
+        Err(e) => AppError::Internal(crate::error::log_internal(&e)).into_response(),
     }
 }
 

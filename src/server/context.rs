@@ -94,9 +94,30 @@ pub async fn authorize_session(state: &AppState, session: &Session) -> AppResult
     let mut tx = db::begin_for(&state.pool, Tenant { agent_id: Some(agent_id), workgroup_id: Some(workgroup_id) }).await?;
     let role = workgroups::role_of(&mut tx, workgroup_id, agent_id).await?;
     tx.commit().await?;
+    let span = tracing::Span::current();
+    span.record("agent", tracing::field::display(agent_id));
+    span.record("workgroup", tracing::field::display(workgroup_id));
     match role {
-        Some(role) if role != Role::Inactive => Ok(Ctx { agent_id, workgroup_id, role }),
+        Some(role) if role != Role::Inactive => {
+            span.record("role", tracing::field::debug(role));
+            Ok(Ctx { agent_id, workgroup_id, role })
+        }
         _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The front door of plain axum routes (downloads, the live stream): the
+/// same authorization as `authorize`, as an extractor. A handler that takes
+/// a `Ctx` runs only for a signed-in, non-Inactive member of the session's
+/// workgroup; anyone else gets the refusal's status and sentence.
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, why)| AppError::Internal(crate::error::log_internal(&why)))?;
+        authorize_session(state, &session).await
     }
 }
 

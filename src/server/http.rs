@@ -31,7 +31,7 @@ pub fn router(state: AppState) -> Router {
     let https = state.config.secure_cookies;
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/api/live", get(crate::delivery::live::events))
+        .route("/api/live", get(crate::server::live::events))
         .route("/settings/billing/export.xlsx", get(crate::billing::export::download))
         .route("/reports/export.xlsx", get(crate::reports::export::export))
         .leptos_routes(&state, routes, {
@@ -45,8 +45,29 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(move |req, next| super::origin::check(public_origin.clone(), req, next)))
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(move |req, next| security_headers(https, req, next)))
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// One span per request, server functions included (their path names
+/// them): method, path (tokens cut out), and who acted where, which
+/// `context::authorize_session` records once it knows.
+fn request_span(req: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %logged_path(req.uri().path()),
+        agent = tracing::field::Empty,
+        workgroup = tracing::field::Empty,
+        role = tracing::field::Empty,
+    )
+}
+
+/// The path as logs may keep it: an invitation's or a verification's token
+/// is a credential, so it never reaches a log line.
+fn logged_path(path: &str) -> &str {
+    const SECRET: [(&str, &str); 2] = [("/invitations/", "/invitations/:token"), ("/verify-email/", "/verify-email/:token")];
+    SECRET.iter().find(|(prefix, _)| path.len() > prefix.len() && path.starts_with(prefix)).map_or(path, |(_, logged)| logged)
 }
 
 /// 200 when the database answers, 503 when it does not.
@@ -121,5 +142,16 @@ pub fn provide_request_nonce() {
         if let Some(nonce) = parts.extensions.get::<CspNonce>() {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0.clone()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_never_reach_the_log() {
+        assert_eq!(super::logged_path("/invitations/abc123"), "/invitations/:token");
+        assert_eq!(super::logged_path("/verify-email/abc123"), "/verify-email/:token");
+        assert_eq!(super::logged_path("/api/claim_task"), "/api/claim_task");
+        assert_eq!(super::logged_path("/invitations/"), "/invitations/");
     }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod embedded;
 pub mod http;
 pub mod limits;
+pub mod live;
 pub mod mail;
 mod operator_cli;
 pub mod origin;
@@ -151,7 +152,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         gateway: std::sync::Arc::new(payments::SandboxGateway::default()),
     };
     spawn_housekeeping(pool.clone());
-    crate::delivery::live::spawn_listener(pool.clone());
+    crate::server::live::spawn_listener(pool.clone());
     spawn_reminders(pool.clone());
     let app = http::router(state);
 
@@ -160,7 +161,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(async {
             shutdown_signal().await;
-            crate::delivery::live::close();
+            crate::server::live::close();
         })
         .await?;
     tracing::info!("shutting down");

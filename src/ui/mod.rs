@@ -10,6 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 pub mod address;
+pub mod live;
 mod loaded;
 mod pager;
 pub mod verify;

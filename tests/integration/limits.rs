@@ -192,7 +192,7 @@ async fn a_session_holds_a_few_live_streams_and_they_end_with_the_session() {
     let db = test_db().await;
     let router = db.router();
     let mut ada = db.sign_up("Ada").await;
-    let max = tandem::delivery::live::MAX_STREAMS_PER_SESSION;
+    let max = tandem::server::live::MAX_STREAMS_PER_SESSION;
     let mut open = Vec::new();
     for _ in 0..max {
         let res = live(&router, &ada.client).await;

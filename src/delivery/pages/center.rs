@@ -1,7 +1,7 @@
 //! The Delivery Center: every service of the workgroup, filtered and sorted.
 
 use super::{money, status_class, Pager, Progress};
-use crate::delivery::live::use_task_changes;
+use crate::ui::live::use_task_changes;
 use crate::delivery::{date_label, list_services, ServiceRow, ServiceStatus};
 use crate::ui::{urlencode, Loaded};
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 
 use super::task_row::{TaskActions, TaskLine, TaskMessages};
 use super::Pager;
-use crate::delivery::live::use_task_changes;
+use crate::ui::live::use_task_changes;
 use crate::delivery::{date_label, my_tasks, AssigneeChoices, TaskRow};
 use crate::runbooks::duration_label;
 use crate::ui::Loaded;

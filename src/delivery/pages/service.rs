@@ -2,7 +2,7 @@
 
 use super::task_row::{TaskActions, TaskLine, TaskMessages};
 use super::{money, status_class, Pager, Progress};
-use crate::delivery::live::use_task_changes;
+use crate::ui::live::use_task_changes;
 use crate::delivery::{date_label, get_service};
 use crate::ui::Loaded;
 use leptos::prelude::*;
