@@ -111,7 +111,7 @@ pub struct InvitationView {
 
 /// Roles that can be given in an invitation or to a member.
 pub fn parse_role(field: &str, input: &str) -> AppResult<Role> {
-    Role::parse(input.trim()).ok_or_else(|| AppError::validation(field, "Choose a role."))
+    input.trim().parse::<Role>().ok().ok_or_else(|| AppError::validation(field, "Choose a role."))
 }
 
 /// Whether `actor` may see, resend or revoke an invitation for `role`, or

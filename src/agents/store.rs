@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 pub async fn members(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Member>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.agent_id, m.display_name, a.email, m.role, m.hourly_rate_cents, m.joined_at
+        r#"SELECT m.agent_id, m.display_name, a.email, m.role AS "role: Role", m.hourly_rate_cents, m.joined_at
              FROM memberships m JOIN agents a ON a.id = m.agent_id
             WHERE m.workgroup_id = $1
             ORDER BY m.role = 'inactive', lower(m.display_name), a.email"#,
@@ -18,16 +18,14 @@ pub async fn members(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Member>, sql
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Member {
-                agent_id: r.agent_id,
-                name: r.display_name,
-                email: r.email,
-                role: Role::parse(&r.role)?,
-                hourly_rate_cents: r.hourly_rate_cents,
-                joined_at: r.joined_at,
-                plan: None,
-            })
+        .map(|r| Member {
+            agent_id: r.agent_id,
+            name: r.display_name,
+            email: r.email,
+            role: r.role,
+            hourly_rate_cents: r.hourly_rate_cents,
+            joined_at: r.joined_at,
+            plan: None,
         })
         .collect())
 }
@@ -145,7 +143,7 @@ fn status(accepted: bool, revoked: bool, expires_at: DateTime<Utc>, now: DateTim
 /// (a Manager looking), invitations for the Administrator role are left out.
 pub async fn invitations(tx: &mut Tx, workgroup_id: Uuid, with_administrators: bool) -> Result<Vec<Invitation>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT i.id, i.email, i.role, a.name AS invited_by, i.sent_at, i.expires_at,
+        r#"SELECT i.id, i.email, i.role AS "role: Role", a.name AS invited_by, i.sent_at, i.expires_at,
                   i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
              FROM invitations i JOIN agents a ON a.id = i.invited_by
             WHERE i.workgroup_id = $1 AND ($2 OR i.role <> 'administrator')
@@ -158,16 +156,14 @@ pub async fn invitations(tx: &mut Tx, workgroup_id: Uuid, with_administrators: b
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Invitation {
-                id: r.id,
-                email: r.email,
-                role: Role::parse(&r.role)?,
-                invited_by: r.invited_by,
-                sent_at: r.sent_at,
-                expires_at: r.expires_at,
-                status: status(r.accepted, r.revoked, r.expires_at, r.now),
-            })
+        .map(|r| Invitation {
+            id: r.id,
+            email: r.email,
+            role: r.role,
+            invited_by: r.invited_by,
+            sent_at: r.sent_at,
+            expires_at: r.expires_at,
+            status: status(r.accepted, r.revoked, r.expires_at, r.now),
         })
         .collect())
 }
@@ -210,10 +206,10 @@ pub async fn renew_invitation(
     expires_at: DateTime<Utc>,
 ) -> Result<Option<Resent>, sqlx::Error> {
     let row = sqlx::query!(
-        "UPDATE invitations SET token_hash = $4, expires_at = $5, sent_at = now()
+        r#"UPDATE invitations SET token_hash = $4, expires_at = $5, sent_at = now()
           WHERE workgroup_id = $1 AND id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
             AND ($3 OR role <> 'administrator')
-          RETURNING email, role",
+          RETURNING email, role AS "role: Role""#,
         workgroup_id,
         id,
         with_administrators,
@@ -222,7 +218,7 @@ pub async fn renew_invitation(
     )
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.and_then(|r| Some(Resent { email: r.email, role: Role::parse(&r.role)? })))
+    Ok(row.map(|r| Resent { email: r.email, role: r.role }))
 }
 
 /// An invitation found by its token (the transaction may read just that one).
@@ -244,7 +240,7 @@ pub async fn by_token(tx: &mut Tx, token: &str) -> Result<Option<ByToken>, sqlx:
         .execute(&mut **tx)
         .await?;
     let row = sqlx::query!(
-        r#"SELECT i.id, i.workgroup_id, i.email, i.role, a.name AS invited_by, i.expires_at,
+        r#"SELECT i.id, i.workgroup_id, i.email, i.role AS "role: Role", a.name AS invited_by, i.expires_at,
                   i.accepted_at IS NOT NULL AS "accepted!", i.revoked_at IS NOT NULL AS "revoked!", now() AS "now!"
              FROM invitations i JOIN agents a ON a.id = i.invited_by
             WHERE i.token_hash = $1"#,
@@ -252,16 +248,16 @@ pub async fn by_token(tx: &mut Tx, token: &str) -> Result<Option<ByToken>, sqlx:
     )
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(row.and_then(|r| {
-        Some(ByToken {
+    Ok(row.map(|r| {
+        ByToken {
             id: r.id,
             workgroup_id: r.workgroup_id,
             email: r.email,
-            role: Role::parse(&r.role)?,
+            role: r.role,
             invited_by: r.invited_by,
             expires_at: r.expires_at,
             status: status(r.accepted, r.revoked, r.expires_at, r.now),
-        })
+        }
     }))
 }
 

@@ -22,7 +22,7 @@ use {
 #[cfg(feature = "ssr")]
 pub async fn history_for(state: &AppState, ctx: &Ctx, range: &str, from: &str, to: &str) -> Result<History, AppError> {
     ctx.require(Role::Manager)?;
-    let (from, until) = DateRange::parse(range).bounds(state.clock.now(), from, to)?;
+    let (from, until) = range.trim().parse::<DateRange>().unwrap_or_default().bounds(state.clock.now(), from, to)?;
     let mut tx = ctx.begin(state).await?;
     let rows = store::history(&mut tx, ctx.workgroup_id, from, until).await?;
     tx.commit().await?;

@@ -37,7 +37,10 @@ pub fn refund_window(paid_at: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), S
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum OrderStatus {
     Open,
     Paid,
@@ -50,15 +53,6 @@ impl OrderStatus {
             OrderStatus::Open => "Open",
             OrderStatus::Paid => "Paid",
             OrderStatus::Refunded => "Refunded",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<OrderStatus> {
-        match s {
-            "open" => Some(OrderStatus::Open),
-            "paid" => Some(OrderStatus::Paid),
-            "refunded" => Some(OrderStatus::Refunded),
-            _ => None,
         }
     }
 }
@@ -86,12 +80,19 @@ pub struct History {
 }
 
 /// The Date Filter of Billing History.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Submitted as "30d", "90d", "year", "all" or "custom"; anything else reads as All.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 pub enum DateRange {
+    #[strum(serialize = "30d")]
     Last30,
+    #[strum(serialize = "90d")]
     Last90,
+    #[strum(serialize = "year")]
     ThisYear,
+    #[default]
+    #[strum(serialize = "all")]
     All,
+    #[strum(serialize = "custom")]
     Custom,
 }
 
@@ -99,16 +100,9 @@ pub enum DateRange {
 pub type Bounds = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 impl DateRange {
-    pub const ALL: [DateRange; 5] = [DateRange::Last30, DateRange::Last90, DateRange::ThisYear, DateRange::All, DateRange::Custom];
-
+    /// How it is submitted.
     pub fn as_str(self) -> &'static str {
-        match self {
-            DateRange::Last30 => "30d",
-            DateRange::Last90 => "90d",
-            DateRange::ThisYear => "year",
-            DateRange::All => "all",
-            DateRange::Custom => "custom",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -119,11 +113,6 @@ impl DateRange {
             DateRange::All => "All",
             DateRange::Custom => "Custom range",
         }
-    }
-
-    /// Unknown or empty: All.
-    pub fn parse(s: &str) -> DateRange {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim()).unwrap_or(DateRange::All)
     }
 
     /// [from, until) in UTC. Custom dates are YYYY-MM-DD, both inclusive, either may be empty.
@@ -214,7 +203,7 @@ mod tests {
     #[test]
     fn date_ranges() {
         let now = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap();
-        assert_eq!(DateRange::parse("nonsense"), DateRange::All);
+        assert_eq!("nonsense".parse::<DateRange>().unwrap_or_default(), DateRange::All);
         assert_eq!(DateRange::Last30.bounds(now, "", "").unwrap().0, Some(now - Duration::days(30)));
         assert_eq!(DateRange::ThisYear.bounds(now, "", "").unwrap().0, Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single());
         let (f, u) = DateRange::Custom.bounds(now, "2026-11-01", "2026-11-01").unwrap();

@@ -5,6 +5,7 @@ use super::{
     billing_history, get_billing_info, get_order, wire_reference, BillingInfo, DateRange, History, OrderDetails, OrderStatus,
     RefundOrder, SaveBillingAddress, SaveSubscriptionCard,
 };
+use strum::VariantArray;
 use crate::money::Cents;
 use crate::ui::address::{AddressFields, AddressLines};
 use crate::ui::{day, error_of, moment, succeeded, urlencode, FieldError, FormError, LoadError, Loaded};
@@ -44,11 +45,11 @@ pub fn BillingHistoryTab() -> impl IntoView {
 fn Filters() -> impl IntoView {
     let query = use_query_map();
     let param = move |k: &str| query.with(|q| q.get(k).unwrap_or_default());
-    let range = DateRange::parse(&param("range"));
+    let range = param("range").trim().parse::<DateRange>().unwrap_or_default();
     let export = move || {
         format!(
             "/settings/billing/export.xlsx?range={}&from={}&to={}",
-            urlencode(DateRange::parse(&param("range")).as_str()),
+            urlencode(param("range").trim().parse::<DateRange>().unwrap_or_default().as_str()),
             urlencode(&param("from")),
             urlencode(&param("to"))
         )
@@ -58,7 +59,7 @@ fn Filters() -> impl IntoView {
             <div>
                 <label for="billing-range">"Date Filter"</label>
                 <select id="billing-range" name="range">
-                    {DateRange::ALL.into_iter().map(|r| view! { <option value=r.as_str() selected=r == range>{r.label()}</option> }).collect_view()}
+                    {DateRange::VARIANTS.iter().map(|&r| view! { <option value=r.as_str() selected=r == range>{r.label()}</option> }).collect_view()}
                 </select>
             </div>
             <div>

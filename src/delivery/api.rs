@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{parse_due, parse_page, store, Assignee, ServiceStatus, TaskStatus},
+    super::{parse_due, parse_page, store, Assignee, TaskStatus},
     crate::customers::store as customers,
     crate::server::context::{authorize, parse_id, Ctx},
     crate::server::db::Tx,
@@ -229,7 +229,7 @@ pub async fn list_services(customer_id: String, status: String, sort: String, pa
         s @ ("name" | "customer" | "progress") => s.to_string(),
         _ => "due".to_string(),
     };
-    let filter = store::ServiceFilter { customer_id, status: ServiceStatus::parse(status.trim()), sort, page: parse_page(&page) };
+    let filter = store::ServiceFilter { customer_id, status: status.trim().parse().ok(), sort, page: parse_page(&page) };
     let shows_cost = ctx.role.at_least(Role::Manager);
     let mut tx = ctx.begin(&state).await?;
     let (rows, total) = store::services(&mut tx, ctx.workgroup_id, &filter, shows_cost).await?;

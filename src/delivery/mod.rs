@@ -23,8 +23,10 @@ pub const PAGE_SIZE: i64 = 50;
 /// count says how many wait in all).
 pub const QUEUE_PREVIEW: i64 = 20;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum TaskStatus {
     Open,
     InProgress,
@@ -34,14 +36,9 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::Open => "open",
-            TaskStatus::InProgress => "in_progress",
-            TaskStatus::Completed => "completed",
-            TaskStatus::Failed => "failed",
-            TaskStatus::Stopped => "stopped",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -54,20 +51,16 @@ impl TaskStatus {
         }
     }
 
-    pub fn parse(s: &str) -> Option<TaskStatus> {
-        [TaskStatus::Open, TaskStatus::InProgress, TaskStatus::Completed, TaskStatus::Failed, TaskStatus::Stopped]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
-
     /// Whether Start is possible from here.
     pub fn can_start(self) -> bool {
         matches!(self, TaskStatus::Open | TaskStatus::Failed | TaskStatus::Stopped)
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum ServiceStatus {
     InProgress,
     Completed,
@@ -75,12 +68,9 @@ pub enum ServiceStatus {
 }
 
 impl ServiceStatus {
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            ServiceStatus::InProgress => "in_progress",
-            ServiceStatus::Completed => "completed",
-            ServiceStatus::Blocked => "blocked",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -89,10 +79,6 @@ impl ServiceStatus {
             ServiceStatus::Completed => "Completed",
             ServiceStatus::Blocked => "Blocked",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<ServiceStatus> {
-        [ServiceStatus::InProgress, ServiceStatus::Completed, ServiceStatus::Blocked].into_iter().find(|t| t.as_str() == s)
     }
 
     /// Completed when every task is; blocked while a task has failed.

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{parse_before, store, CustomerChoice, EventKind, FEED_PAGE, NOTIFICATIONS_SHOWN},
+    super::{parse_before, store, CustomerChoice, FEED_PAGE, NOTIFICATIONS_SHOWN},
     crate::server::context::{authorize, parse_id},
     crate::workgroups::Role,
 };
@@ -22,7 +22,7 @@ pub async fn get_feed(kind: String, customer: String, before: String) -> Result<
         "" => None,
         id => Some(parse_id(id)?),
     };
-    let filter = store::FeedFilter { kind: EventKind::parse(kind.trim()), customer_id, before: parse_before(&before), limit: FEED_PAGE };
+    let filter = store::FeedFilter { kind: kind.trim().parse().ok(), customer_id, before: parse_before(&before), limit: FEED_PAGE };
     let mut tx = ctx.begin(&state).await?;
     let mut entries = store::feed(&mut tx, ctx.workgroup_id, &filter).await?;
     let customers: Vec<CustomerChoice> = crate::customers::store::choices(&mut tx, ctx.workgroup_id).await?;

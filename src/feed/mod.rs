@@ -20,8 +20,10 @@ pub const NOTIFICATIONS_SHOWN: i64 = 100;
 /// A pack is "running out" this many days before it expires.
 pub const EXPIRY_NOTICE_DAYS: i32 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum EventKind {
     ServiceCreated,
     ServiceCompleted,
@@ -39,38 +41,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 13] = [
-        EventKind::ServiceCreated,
-        EventKind::ServiceCompleted,
-        EventKind::TaskAssigned,
-        EventKind::TaskClaimed,
-        EventKind::TaskCompleted,
-        EventKind::TaskFailed,
-        EventKind::LicensesBought,
-        EventKind::CouponGenerated,
-        EventKind::CouponRedeemed,
-        EventKind::Refund,
-        EventKind::AgentInvited,
-        EventKind::AgentJoined,
-        EventKind::RoleChanged,
-    ];
-
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::ServiceCreated => "service_created",
-            EventKind::ServiceCompleted => "service_completed",
-            EventKind::TaskAssigned => "task_assigned",
-            EventKind::TaskClaimed => "task_claimed",
-            EventKind::TaskCompleted => "task_completed",
-            EventKind::TaskFailed => "task_failed",
-            EventKind::LicensesBought => "licenses_bought",
-            EventKind::CouponGenerated => "coupon_generated",
-            EventKind::CouponRedeemed => "coupon_redeemed",
-            EventKind::Refund => "refund",
-            EventKind::AgentInvited => "agent_invited",
-            EventKind::AgentJoined => "agent_joined",
-            EventKind::RoleChanged => "role_changed",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -89,10 +62,6 @@ impl EventKind {
             EventKind::AgentJoined => "Agent joined",
             EventKind::RoleChanged => "Role changed",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<EventKind> {
-        EventKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 }
 
@@ -116,8 +85,10 @@ pub struct FeedPage {
     pub customers: Vec<CustomerChoice>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum NotificationKind {
     TaskAssigned,
     QueueTask,
@@ -126,16 +97,6 @@ pub enum NotificationKind {
 }
 
 impl NotificationKind {
-    pub fn parse(s: &str) -> Option<NotificationKind> {
-        match s {
-            "task_assigned" => Some(NotificationKind::TaskAssigned),
-            "queue_task" => Some(NotificationKind::QueueTask),
-            "invitation" => Some(NotificationKind::Invitation),
-            "license_expiring" => Some(NotificationKind::LicenseExpiring),
-            _ => None,
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             NotificationKind::TaskAssigned => "Assigned to you",
@@ -170,13 +131,14 @@ pub fn parse_before(input: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn kinds_round_trip() {
-        for k in EventKind::ALL {
-            assert_eq!(EventKind::parse(k.as_str()), Some(k));
+        for &k in EventKind::VARIANTS {
+            assert_eq!(k.as_str().parse().ok(), Some(k));
         }
-        assert_eq!(EventKind::parse("nope"), None);
+        assert_eq!("nope".parse::<EventKind>().ok(), None);
         assert_eq!(parse_before("12"), Some(12));
         assert_eq!(parse_before("-1"), None);
     }

@@ -1,5 +1,6 @@
 //! The Feed page, the Notifications page and the bell in the top bar.
 
+use strum::VariantArray;
 use super::{get_feed, list_notifications, unread_notifications, EventKind, ReadAllNotifications, ReadNotification};
 use crate::ui::live::use_live;
 use crate::ui::{error_of, moment, urlencode, FormError, LoadError, Loaded};
@@ -149,8 +150,8 @@ pub fn FeedPage() -> impl IntoView {
         <Loaded resource=feed let:page>
             {
                 let (kind, customer, before) = (param("kind"), param("customer"), param("before"));
-                let kind_options = EventKind::ALL
-                    .into_iter()
+                let kind_options = EventKind::VARIANTS
+                    .iter()
                     .map(|k| view! { <option value=k.as_str() selected=k.as_str() == kind>{k.label()}</option> })
                     .collect_view();
                 let customer_options = page

@@ -45,8 +45,10 @@ impl Pack {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum LogAction {
     Acquired,
     Reserved,
@@ -59,28 +61,9 @@ pub enum LogAction {
 }
 
 impl LogAction {
-    pub const ALL: [LogAction; 8] = [
-        LogAction::Acquired,
-        LogAction::Reserved,
-        LogAction::Consumed,
-        LogAction::Restored,
-        LogAction::MovedToCoupon,
-        LogAction::Refunded,
-        LogAction::Expired,
-        LogAction::RetryFree,
-    ];
-
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            LogAction::Acquired => "acquired",
-            LogAction::Reserved => "reserved",
-            LogAction::Consumed => "consumed",
-            LogAction::Restored => "restored",
-            LogAction::MovedToCoupon => "moved_to_coupon",
-            LogAction::Refunded => "refunded",
-            LogAction::Expired => "expired",
-            LogAction::RetryFree => "retry_free",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -94,10 +77,6 @@ impl LogAction {
             LogAction::Expired => "Expired",
             LogAction::RetryFree => "Retry (free)",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<LogAction> {
-        Self::ALL.into_iter().find(|a| a.as_str() == s)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Settings → Licenses: the packs, the price list (Administrators and
 //! Managers) and the license security log with its filters.
 
+use strum::VariantArray;
 use super::{license_log, list_licenses, LicenseType, LogAction, Pack};
 use crate::money::Cents;
 use crate::ui::{day, moment, LoadError, Loaded};
@@ -177,7 +178,7 @@ fn SecurityLog(types: Vec<LicenseType>, entries: Resource<Result<Vec<super::LogE
                     }
                 })}
             </Transition>
-            <p class="hint">{format!("Changes recorded: {}. The log is append-only.", LogAction::ALL.map(|a| a.label()).join(", "))}</p>
+            <p class="hint">{format!("Changes recorded: {}. The log is append-only.", LogAction::VARIANTS.iter().map(|a| a.label()).collect::<Vec<_>>().join(", "))}</p>
         </section>
     }
 }

@@ -257,7 +257,7 @@ pub struct LogFilter {
 
 pub async fn log(tx: &mut Tx, workgroup_id: Uuid, filter: &LogFilter) -> Result<Vec<LogEntry>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT l.at, t.name AS type_name, l.pack_id, l.action, l.available_delta, l.reserved_delta, l.consumed_delta,
+        r#"SELECT l.at, t.name AS type_name, l.pack_id, l.action AS "action: LogAction", l.available_delta, l.reserved_delta, l.consumed_delta,
                   a.name AS "agent_name?", l.reference
              FROM license_log l
              JOIN license_packs p ON p.workgroup_id = l.workgroup_id AND p.id = l.pack_id
@@ -278,18 +278,16 @@ pub async fn log(tx: &mut Tx, workgroup_id: Uuid, filter: &LogFilter) -> Result<
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(LogEntry {
-                at: r.at,
-                type_name: r.type_name,
-                pack_id: r.pack_id,
-                action: LogAction::parse(&r.action)?,
-                available_delta: r.available_delta,
-                reserved_delta: r.reserved_delta,
-                consumed_delta: r.consumed_delta,
-                agent_name: r.agent_name,
-                reference: r.reference,
-            })
+        .map(|r| LogEntry {
+            at: r.at,
+            type_name: r.type_name,
+            pack_id: r.pack_id,
+            action: r.action,
+            available_delta: r.available_delta,
+            reserved_delta: r.reserved_delta,
+            consumed_delta: r.consumed_delta,
+            agent_name: r.agent_name,
+            reference: r.reference,
         })
         .collect())
 }

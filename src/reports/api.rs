@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{parse_range, store, ReportBy},
+    super::{parse_range, store},
     crate::server::context::authorize,
     crate::workgroups::Role,
 };
@@ -20,7 +20,7 @@ pub async fn get_report(from: String, to: String, by: String) -> Result<Report, 
     ctx.require(Role::Associate)?;
     let (from, to) = parse_range(&from, &to, state.clock.now().date_naive())?;
     let mut tx = ctx.begin(&state).await?;
-    let report = store::report(&mut tx, ctx.workgroup_id, ReportBy::parse(&by), from, to, ctx.role.at_least(Role::Manager)).await?;
+    let report = store::report(&mut tx, ctx.workgroup_id, by.trim().parse().unwrap_or_default(), from, to, ctx.role.at_least(Role::Manager)).await?;
     tx.commit().await?;
     Ok(report)
 }

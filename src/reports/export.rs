@@ -26,7 +26,7 @@ pub async fn export(State(state): State<AppState>, ctx: Ctx, Query(q): Query<Exp
     let Ok((from, to)) = parse_range(&q.from, &q.to, state.clock.now().date_naive()) else {
         return (StatusCode::UNPROCESSABLE_ENTITY, "Enter the dates as YYYY-MM-DD, the start on or before the end.").into_response();
     };
-    let by = ReportBy::parse(&q.by);
+    let by = q.by.trim().parse::<ReportBy>().unwrap_or_default();
     let built = async {
         let mut tx = ctx.begin(&state).await?;
         let report = store::report(&mut tx, ctx.workgroup_id, by, from, to, ctx.role.at_least(Role::Manager)).await?;

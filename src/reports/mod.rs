@@ -20,23 +20,20 @@ pub const MAX_ROWS: i64 = 500;
 /// Rows drawn in a report's chart.
 pub const CHART_ROWS: usize = 12;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum ReportBy {
+    #[default]
     Customer,
     Service,
     Agent,
 }
 
 impl ReportBy {
-    pub const ALL: [ReportBy; 3] = [ReportBy::Customer, ReportBy::Service, ReportBy::Agent];
-
+    /// How it is submitted ("customer"); anything unknown reads as the default, per customer.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ReportBy::Customer => "customer",
-            ReportBy::Service => "service",
-            ReportBy::Agent => "agent",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -47,10 +44,6 @@ impl ReportBy {
         }
     }
 
-    /// Anything unknown reads as per customer.
-    pub fn parse(s: &str) -> ReportBy {
-        ReportBy::ALL.into_iter().find(|b| b.as_str() == s.trim()).unwrap_or(ReportBy::Customer)
-    }
 }
 
 /// One row of a report (or its totals): completed tasks in the range.

@@ -1,5 +1,6 @@
 //! The Reports page: a date range, a grouping, a chart, a table, an export.
 
+use strum::VariantArray;
 use super::{get_report, hours, ReportBy, ReportRow, CHART_ROWS};
 use crate::money::Cents;
 use crate::ui::chart::{BarChart, ChartRow};
@@ -34,9 +35,9 @@ pub fn ReportsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 let form = move |from: String, to: String, by: ReportBy, error: Option<crate::error::AppError>| {
                     let error = Signal::derive(move || error.clone());
-                    let by_options = ReportBy::ALL
-                        .into_iter()
-                        .map(|b| view! { <option value=b.as_str() selected=b == by>{b.label()}</option> })
+                    let by_options = ReportBy::VARIANTS
+                        .iter()
+                        .map(|&b| view! { <option value=b.as_str() selected=b == by>{b.label()}</option> })
                         .collect_view();
                     view! {
                         <Form method="GET" action="" attr:class="filters">
@@ -146,7 +147,7 @@ pub fn ReportsPage() -> impl IntoView {
                         .into_any()
                     }
                     Err(error) if error.for_field("from").is_some() || error.for_field("to").is_some() => {
-                        view! { {form(param("from"), param("to"), ReportBy::parse(&param("by")), Some(error))} }.into_any()
+                        view! { {form(param("from"), param("to"), param("by").trim().parse().unwrap_or_default(), Some(error))} }.into_any()
                     }
                     Err(error) => view! { <LoadError error/> }.into_any(),
                 }

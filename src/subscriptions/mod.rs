@@ -17,21 +17,19 @@ use uuid::Uuid;
 /// Seats bought through the cart last this long.
 pub const SEAT_LIFETIME_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum Plan {
     GetOrganized,
     GetAutomated,
 }
 
 impl Plan {
-    pub const ALL: [Plan; 2] = [Plan::GetOrganized, Plan::GetAutomated];
-
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            Plan::GetOrganized => "get_organized",
-            Plan::GetAutomated => "get_automated",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -39,10 +37,6 @@ impl Plan {
             Plan::GetOrganized => "Get Organized",
             Plan::GetAutomated => "Get Automated",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Plan> {
-        Self::ALL.into_iter().find(|p| p.as_str() == s)
     }
 }
 

@@ -3,6 +3,7 @@
 //! takes seats back from Inactive agents and from packs that ended, then
 //! hands free seats to active agents in joining order.
 
+use strum::VariantArray;
 use super::{Plan, PlanUsage, SeatHolder, SeatPack};
 use crate::error::AppResult;
 use crate::server::db::Tx;
@@ -14,24 +15,24 @@ use uuid::Uuid;
 /// Live seats per plan: packs neither refunded nor expired.
 async fn capacity(tx: &mut Tx, workgroup_id: Uuid) -> Result<HashMap<Plan, i64>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT plan, sum(seats)::bigint AS "seats!" FROM subscription_packs
+        r#"SELECT plan AS "plan: Plan", sum(seats)::bigint AS "seats!" FROM subscription_packs
             WHERE workgroup_id = $1 AND refunded_at IS NULL AND (expires_at IS NULL OR expires_at > now())
             GROUP BY plan"#,
         workgroup_id
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().filter_map(|r| Some((Plan::parse(&r.plan)?, r.seats))).collect())
+    Ok(rows.into_iter().map(|r| (r.plan, r.seats)).collect())
 }
 
 async fn used(tx: &mut Tx, workgroup_id: Uuid) -> Result<HashMap<Plan, i64>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT plan, count(*) AS "n!" FROM seat_assignments WHERE workgroup_id = $1 GROUP BY plan"#,
+        r#"SELECT plan AS "plan: Plan", count(*) AS "n!" FROM seat_assignments WHERE workgroup_id = $1 GROUP BY plan"#,
         workgroup_id
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows.into_iter().filter_map(|r| Some((Plan::parse(&r.plan)?, r.n))).collect())
+    Ok(rows.into_iter().map(|r| (r.plan, r.n)).collect())
 }
 
 /// Brings seat holders in line with memberships and live packs.
@@ -49,7 +50,7 @@ pub async fn sync(tx: &mut Tx, workgroup_id: Uuid) -> Result<(), sqlx::Error> {
     let capacity = capacity(tx, workgroup_id).await?;
     let mut used = used(tx, workgroup_id).await?;
     // Packs that ended take their seats back from the latest holders.
-    for plan in Plan::ALL {
+    for &plan in Plan::VARIANTS {
         let over = used.get(&plan).copied().unwrap_or(0) - capacity.get(&plan).copied().unwrap_or(0);
         if over > 0 {
             sqlx::query!(
@@ -104,21 +105,21 @@ pub async fn has_plan_seat(tx: &mut Tx, workgroup_id: Uuid, plan: Plan) -> AppRe
 pub async fn agent_plan(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid) -> AppResult<Option<Plan>> {
     sync(tx, workgroup_id).await?;
     let plan = sqlx::query_scalar!(
-        "SELECT plan FROM seat_assignments WHERE workgroup_id = $1 AND agent_id = $2",
+        r#"SELECT plan AS "plan: Plan" FROM seat_assignments WHERE workgroup_id = $1 AND agent_id = $2"#,
         workgroup_id,
         agent_id
     )
     .fetch_optional(&mut **tx)
     .await?;
-    Ok(plan.as_deref().and_then(Plan::parse))
+    Ok(plan)
 }
 
 /// Every seat holder's plan (after `sync`).
 pub async fn plans_by_agent(tx: &mut Tx, workgroup_id: Uuid) -> Result<HashMap<Uuid, Plan>, sqlx::Error> {
-    let rows = sqlx::query!("SELECT agent_id, plan FROM seat_assignments WHERE workgroup_id = $1", workgroup_id)
+    let rows = sqlx::query!(r#"SELECT agent_id, plan AS "plan: Plan" FROM seat_assignments WHERE workgroup_id = $1"#, workgroup_id)
         .fetch_all(&mut **tx)
         .await?;
-    Ok(rows.into_iter().filter_map(|r| Some((r.agent_id, Plan::parse(&r.plan)?))).collect())
+    Ok(rows.into_iter().map(|r| (r.agent_id, r.plan)).collect())
 }
 
 /// Live seats of every plan: what bulk discounts count.
@@ -129,9 +130,9 @@ pub async fn seats_held(tx: &mut Tx, workgroup_id: Uuid) -> Result<i64, sqlx::Er
 pub async fn usage(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<PlanUsage>, sqlx::Error> {
     let capacity = capacity(tx, workgroup_id).await?;
     let used = used(tx, workgroup_id).await?;
-    Ok(Plan::ALL
-        .into_iter()
-        .map(|plan| PlanUsage {
+    Ok(Plan::VARIANTS
+        .iter()
+        .map(|&plan| PlanUsage {
             plan,
             seats: capacity.get(&plan).copied().unwrap_or(0),
             used: used.get(&plan).copied().unwrap_or(0),
@@ -145,7 +146,7 @@ pub const PACKS_SHOWN: i64 = 500;
 
 pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<(Vec<SeatPack>, i64), sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT id, plan, seats, source, acquired_at, expires_at,
+        r#"SELECT id, plan AS "plan: Plan", seats, source, acquired_at, expires_at,
                   (refunded_at IS NOT NULL OR coalesce(expires_at <= now(), false)) AS "ended!",
                   count(*) OVER () AS "total!"
              FROM subscription_packs WHERE workgroup_id = $1
@@ -159,16 +160,14 @@ pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<(Vec<SeatPack>, i6
     let total = rows.first().map_or(0, |r| r.total);
     let packs = rows
         .into_iter()
-        .filter_map(|r| {
-            Some(SeatPack {
-                id: r.id,
-                plan: Plan::parse(&r.plan)?,
-                seats: r.seats,
-                source: r.source,
-                acquired_at: r.acquired_at,
-                expires_at: r.expires_at,
-                ended: r.ended,
-            })
+        .map(|r| SeatPack {
+            id: r.id,
+            plan: r.plan,
+            seats: r.seats,
+            source: r.source,
+            acquired_at: r.acquired_at,
+            expires_at: r.expires_at,
+            ended: r.ended,
         })
         .collect();
     Ok((packs, total))
@@ -177,7 +176,7 @@ pub async fn packs(tx: &mut Tx, workgroup_id: Uuid) -> Result<(Vec<SeatPack>, i6
 /// Active agents and their seats, in joining order.
 pub async fn holders(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<SeatHolder>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT m.agent_id, m.display_name, a.email, m.role, s.plan AS "plan?", s.renew AS "renew?"
+        r#"SELECT m.agent_id, m.display_name, a.email, m.role AS "role: Role", s.plan AS "plan?: Plan", s.renew AS "renew?"
              FROM memberships m JOIN agents a ON a.id = m.agent_id
              LEFT JOIN seat_assignments s ON s.workgroup_id = m.workgroup_id AND s.agent_id = m.agent_id
             WHERE m.workgroup_id = $1 AND m.role <> 'inactive'
@@ -188,15 +187,13 @@ pub async fn holders(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<SeatHolder>,
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(SeatHolder {
-                agent_id: r.agent_id,
-                name: r.display_name,
-                email: r.email,
-                role: Role::parse(&r.role)?,
-                plan: r.plan.as_deref().and_then(Plan::parse),
-                renew: r.renew.unwrap_or(false),
-            })
+        .map(|r| SeatHolder {
+            agent_id: r.agent_id,
+            name: r.display_name,
+            email: r.email,
+            role: r.role,
+            plan: r.plan,
+            renew: r.renew.unwrap_or(false),
         })
         .collect())
 }
@@ -243,7 +240,7 @@ pub async fn add_pack(
 /// anyone (run after `sync`).
 pub async fn order_seats_unused(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid) -> Result<bool, sqlx::Error> {
     let bought = sqlx::query!(
-        r#"SELECT plan, sum(seats)::bigint AS "seats!" FROM subscription_packs
+        r#"SELECT plan AS "plan: Plan", sum(seats)::bigint AS "seats!" FROM subscription_packs
             WHERE workgroup_id = $1 AND order_id = $2 AND refunded_at IS NULL GROUP BY plan"#,
         workgroup_id,
         order_id
@@ -253,9 +250,8 @@ pub async fn order_seats_unused(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid)
     let capacity = capacity(tx, workgroup_id).await?;
     let used = used(tx, workgroup_id).await?;
     Ok(bought.into_iter().all(|b| {
-        let plan = Plan::parse(&b.plan);
-        let cap = plan.and_then(|p| capacity.get(&p).copied()).unwrap_or(0);
-        let in_use = plan.and_then(|p| used.get(&p).copied()).unwrap_or(0);
+        let cap = capacity.get(&b.plan).copied().unwrap_or(0);
+        let in_use = used.get(&b.plan).copied().unwrap_or(0);
         cap - b.seats >= in_use
     }))
 }

@@ -12,19 +12,19 @@ use crate::error::{AppError, AppResult};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum TeamMode {
     PullFromQueue,
     LoadBalance,
 }
 
 impl TeamMode {
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            TeamMode::PullFromQueue => "pull_from_queue",
-            TeamMode::LoadBalance => "load_balance",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -32,10 +32,6 @@ impl TeamMode {
             TeamMode::PullFromQueue => "Pull from queue",
             TeamMode::LoadBalance => "Load balance",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<TeamMode> {
-        [TeamMode::PullFromQueue, TeamMode::LoadBalance].into_iter().find(|m| m.as_str() == s.trim())
     }
 }
 
@@ -66,5 +62,5 @@ pub fn parse_team_name(field: &str, input: &str) -> AppResult<String> {
 }
 
 pub fn parse_mode(field: &str, input: &str) -> AppResult<TeamMode> {
-    TeamMode::parse(input).ok_or_else(|| AppError::validation(field, "Choose Pull from queue or Load balance."))
+    input.trim().parse::<TeamMode>().ok().ok_or_else(|| AppError::validation(field, "Choose Pull from queue or Load balance."))
 }

@@ -7,15 +7,12 @@ use uuid::Uuid;
 /// The workgroup's teams by name, their members left out (see `list`).
 pub async fn list_bare(tx: &mut Tx, workgroup_id: Uuid) -> Result<Vec<Team>, sqlx::Error> {
     let teams = sqlx::query!(
-        "SELECT id, name, mode FROM teams WHERE workgroup_id = $1 ORDER BY lower(name)",
+        r#"SELECT id, name, mode AS "mode: TeamMode" FROM teams WHERE workgroup_id = $1 ORDER BY lower(name)"#,
         workgroup_id
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(teams
-        .into_iter()
-        .filter_map(|t| Some(Team { id: t.id, members: Vec::new(), name: t.name, mode: TeamMode::parse(&t.mode)? }))
-        .collect())
+    Ok(teams.into_iter().map(|t| Team { id: t.id, members: Vec::new(), name: t.name, mode: t.mode }).collect())
 }
 
 /// The workgroup's teams by name, with their members.

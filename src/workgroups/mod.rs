@@ -21,8 +21,10 @@ pub const MEMBERSHIP_LIMIT_MESSAGE: &str =
 pub const TRAINING_SEATS: i32 = 3;
 
 /// A role within one workgroup, ordered from least to most powerful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash, strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type), sqlx(type_name = "text", rename_all = "snake_case"))]
 pub enum Role {
     Inactive,
     Associate,
@@ -31,13 +33,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// How it is stored and submitted ("snake_case").
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Inactive => "inactive",
-            Role::Associate => "associate",
-            Role::Manager => "manager",
-            Role::Administrator => "administrator",
-        }
+        self.into()
     }
 
     pub fn label(self) -> &'static str {
@@ -47,12 +45,6 @@ impl Role {
             Role::Manager => "Manager",
             Role::Administrator => "Administrator",
         }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [Role::Inactive, Role::Associate, Role::Manager, Role::Administrator]
-            .into_iter()
-            .find(|r| r.as_str() == s)
     }
 
     /// Whether this role may do what `needed` may.
@@ -97,8 +89,8 @@ mod tests {
         assert!(Role::Manager.at_least(Role::Manager));
         assert!(!Role::Associate.at_least(Role::Manager));
         assert!(!Role::Inactive.at_least(Role::Inactive));
-        assert_eq!(Role::parse("manager"), Some(Role::Manager));
-        assert_eq!(Role::parse("owner"), None);
+        assert_eq!("manager".parse().ok(), Some(Role::Manager));
+        assert_eq!("owner".parse::<Role>().ok(), None);
     }
 
     #[test]

@@ -7,32 +7,28 @@ use uuid::Uuid;
 
 /// The agent's role in a workgroup, if they are a member at all.
 pub async fn role_of(tx: &mut Tx, workgroup_id: Uuid, agent_id: Uuid) -> Result<Option<Role>, sqlx::Error> {
-    let role = sqlx::query_scalar!(
-        "SELECT role FROM memberships WHERE workgroup_id = $1 AND agent_id = $2",
+    sqlx::query_scalar!(
+        r#"SELECT role AS "role: Role" FROM memberships WHERE workgroup_id = $1 AND agent_id = $2"#,
         workgroup_id,
         agent_id
     )
     .fetch_optional(&mut **tx)
-    .await?;
-    Ok(role.as_deref().and_then(Role::parse))
+    .await
 }
 
 /// The agent's active workgroups, oldest membership first (the agent's own
 /// default workgroup leads).
 pub async fn list_for_agent(tx: &mut Tx, agent_id: Uuid) -> Result<Vec<WorkgroupSummary>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT w.id, w.name, m.role
+    sqlx::query_as!(
+        WorkgroupSummary,
+        r#"SELECT w.id, w.name, m.role AS "role: Role"
              FROM memberships m JOIN workgroups w ON w.id = m.workgroup_id
             WHERE m.agent_id = $1 AND m.role <> 'inactive'
             ORDER BY m.joined_at, w.name"#,
         agent_id
     )
     .fetch_all(&mut **tx)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Some(WorkgroupSummary { id: r.id, name: r.name, role: Role::parse(&r.role)? }))
-        .collect())
+    .await
 }
 
 /// Creates a workgroup with `agent_id` as its Administrator and the free

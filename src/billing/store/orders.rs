@@ -145,7 +145,7 @@ pub async fn insert_wire_payment(
 /// `agent_id` is who paid; None when the operator recorded a wire transfer.
 pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64, agent_id: Option<Uuid>, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let lines = sqlx::query!(
-        "SELECT license_type, plan, quantity FROM order_lines WHERE workgroup_id = $1 AND order_id = $2 ORDER BY position",
+        r#"SELECT license_type, plan AS "plan: Plan", quantity FROM order_lines WHERE workgroup_id = $1 AND order_id = $2 ORDER BY position"#,
         workgroup_id,
         order_id
     )
@@ -193,7 +193,7 @@ pub async fn fulfil(tx: &mut Tx, workgroup_id: Uuid, order_id: Uuid, number: i64
             )
             .execute(&mut **tx)
             .await?;
-        } else if let Some(plan) = line.plan.as_deref().and_then(Plan::parse) {
+        } else if let Some(plan) = line.plan {
             subscriptions::add_pack(tx, workgroup_id, plan, line.quantity, order_id, now).await?;
         }
     }
@@ -205,7 +205,7 @@ pub async fn history(tx: &mut Tx, workgroup_id: Uuid, from: Option<DateTime<Utc>
     let rows = sqlx::query!(
         r#"SELECT o.id, o.number, o.created_at, o.total_cents, o.currency::text AS "currency!", o.method,
                   p.card_brand AS "card_brand?", p.card_last4::text AS "card_last4?",
-                  CASE WHEN r.order_id IS NOT NULL THEN 'refunded' WHEN p.order_id IS NOT NULL THEN 'paid' ELSE 'open' END AS "status!",
+                  CASE WHEN r.order_id IS NOT NULL THEN 'refunded' WHEN p.order_id IS NOT NULL THEN 'paid' ELSE 'open' END AS "status!: OrderStatus",
                   (SELECT string_agg(l.quantity || ' × ' || l.name, ', ' ORDER BY l.position)
                      FROM order_lines l WHERE l.workgroup_id = o.workgroup_id AND l.order_id = o.id) AS "items!"
              FROM orders o
@@ -232,7 +232,7 @@ pub async fn history(tx: &mut Tx, workgroup_id: Uuid, from: Option<DateTime<Utc>
             total: Cents(r.total_cents),
             currency: r.currency,
             payment: payment_label(&r.method, r.card_brand.as_deref(), r.card_last4.as_deref()),
-            status: OrderStatus::parse(&r.status).unwrap_or(OrderStatus::Open),
+            status: r.status,
         })
         .collect())
 }

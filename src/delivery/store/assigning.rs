@@ -7,10 +7,13 @@ use uuid::Uuid;
 
 /// Locks a team (serializing load-balanced picks) and answers its mode.
 pub async fn lock_team(tx: &mut Tx, workgroup_id: Uuid, team_id: Uuid) -> Result<Option<TeamMode>, sqlx::Error> {
-    let mode = sqlx::query_scalar!("SELECT mode FROM teams WHERE id = $1 AND workgroup_id = $2 FOR UPDATE", team_id, workgroup_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-    Ok(mode.as_deref().and_then(TeamMode::parse))
+    sqlx::query_scalar!(
+        r#"SELECT mode AS "mode: TeamMode" FROM teams WHERE id = $1 AND workgroup_id = $2 FOR UPDATE"#,
+        team_id,
+        workgroup_id
+    )
+    .fetch_optional(&mut **tx)
+    .await
 }
 
 /// The member of a load-balanced team who gets the next task: fewest open

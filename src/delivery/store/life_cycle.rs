@@ -22,7 +22,7 @@ pub struct LockedTask {
 
 pub async fn lock_task(tx: &mut Tx, workgroup_id: Uuid, task_id: Uuid) -> Result<Option<LockedTask>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT t.id, t.service_id, t.status, t.agent_id, t.team_id, t.license_type, lt.name AS "license_name?",
+        r#"SELECT t.id, t.service_id, t.status AS "status: TaskStatus", t.agent_id, t.team_id, t.license_type, lt.name AS "license_name?",
                   t.pack_id, t.with_errors, t.retrying
              FROM tasks t LEFT JOIN license_types lt ON lt.code = t.license_type
             WHERE t.id = $1 AND t.workgroup_id = $2 FOR UPDATE OF t"#,
@@ -34,7 +34,7 @@ pub async fn lock_task(tx: &mut Tx, workgroup_id: Uuid, task_id: Uuid) -> Result
     Ok(row.map(|r| LockedTask {
         id: r.id,
         service_id: r.service_id,
-        status: TaskStatus::parse(&r.status).unwrap_or(TaskStatus::Open),
+        status: r.status,
         agent_id: r.agent_id,
         team_id: r.team_id,
         license_type: r.license_type,

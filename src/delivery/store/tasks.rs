@@ -20,7 +20,7 @@ struct TaskRecord {
     team_name: Option<String>,
     agent_id: Option<Uuid>,
     agent_name: Option<String>,
-    status: String,
+    status: TaskStatus,
     with_errors: bool,
     retrying: bool,
     due_on: NaiveDate,
@@ -29,7 +29,7 @@ struct TaskRecord {
 }
 
 fn task_row(r: TaskRecord, today: NaiveDate, shows_cost: bool) -> TaskRow {
-    let status = TaskStatus::parse(&r.status).unwrap_or(TaskStatus::Open);
+    let status = r.status;
     TaskRow {
         id: r.id,
         service_id: r.service_id,
@@ -62,7 +62,7 @@ macro_rules! task_query {
             TaskRecord,
             r#"SELECT t.id, t.service_id, s.name AS service_name, c.name AS customer_name, t.name, t.instructions,
                       t.estimated_minutes, t.license_type, lt.name AS "license_name?", u.name AS "user_name?",
-                      t.team_id, tm.name AS "team_name?", t.agent_id, a.display_name AS "agent_name?", t.status, t.with_errors,
+                      t.team_id, tm.name AS "team_name?", t.agent_id, a.display_name AS "agent_name?", t.status AS "status: TaskStatus", t.with_errors,
                       t.retrying, t.due_on, t.worked_seconds,
                       coalesce(t.estimated_cost_cents,
                                (t.estimated_minutes * coalesce(a.hourly_rate_cents, w.default_cost_cents) + 30) / 60)::bigint AS "cost!"

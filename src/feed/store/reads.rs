@@ -17,7 +17,7 @@ pub struct FeedFilter {
 /// Newest first; one more than `limit` is asked for, to know whether there is an older page.
 pub async fn feed(tx: &mut Tx, workgroup_id: Uuid, f: &FeedFilter) -> Result<Vec<FeedEntry>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT id, at, kind, summary, link FROM events
+        r#"SELECT id, at, kind AS "kind: EventKind", summary, link FROM events
             WHERE workgroup_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR customer_id = $3)
               AND ($4::bigint IS NULL OR id < $4)
             ORDER BY id DESC LIMIT $5"#,
@@ -29,10 +29,7 @@ pub async fn feed(tx: &mut Tx, workgroup_id: Uuid, f: &FeedFilter) -> Result<Vec
     )
     .fetch_all(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| Some(FeedEntry { id: r.id, at: r.at, kind: EventKind::parse(&r.kind)?, summary: r.summary, link: r.link }))
-        .collect())
+    Ok(rows.into_iter().map(|r| FeedEntry { id: r.id, at: r.at, kind: r.kind, summary: r.summary, link: r.link }).collect())
 }
 
 // ---- notifications ---------------------------------------------------------------------
@@ -52,7 +49,7 @@ pub async fn unread(tx: &mut Tx, agent_id: Uuid, workgroup_id: Uuid) -> Result<i
 
 pub async fn notifications(tx: &mut Tx, agent_id: Uuid, workgroup_id: Uuid, limit: i64) -> Result<Vec<Notification>, sqlx::Error> {
     let rows = sqlx::query!(
-        r#"SELECT id, kind, summary, link, created_at, read_at IS NOT NULL AS "read!" FROM notifications
+        r#"SELECT id, kind AS "kind: NotificationKind", summary, link, created_at, read_at IS NOT NULL AS "read!" FROM notifications
             WHERE agent_id = $1 AND (workgroup_id = $2 OR kind = 'invitation')
             ORDER BY id DESC LIMIT $3"#,
         agent_id,
@@ -63,16 +60,7 @@ pub async fn notifications(tx: &mut Tx, agent_id: Uuid, workgroup_id: Uuid, limi
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            Some(Notification {
-                id: r.id,
-                kind: NotificationKind::parse(&r.kind)?,
-                summary: r.summary,
-                link: r.link,
-                created_at: r.created_at,
-                read: r.read,
-            })
-        })
+        .map(|r| Notification { id: r.id, kind: r.kind, summary: r.summary, link: r.link, created_at: r.created_at, read: r.read })
         .collect())
 }
 
